@@ -1,0 +1,33 @@
+# Local configuration for the storefront. Copy to instance/config.py and uncomment what you need.
+# Every setting can also come from an environment variable of the same name (which wins).
+# `python app.py` needs none of these: it runs offline against the bundled Klarna emulator.
+
+# Signs the session cookie and CSRF tokens. Required in production (gunicorn);
+# `python app.py` generates one into instance/secret_key on first start.
+# SECRET_KEY = "output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+
+# SQLAlchemy URL of the database. Default: SQLite file instance/storefront.sqlite.
+# DATABASE_URL = "postgresql://user:password@127.0.0.1:5432/storefront"
+
+# Klarna API base URL. Setting it switches the emulator off; nothing else changes.
+# Playground: EU https://api.playground.klarna.com/  NA https://api-na.playground.klarna.com/
+#             OC https://api-oc.playground.klarna.com/  (credentials are per region)
+# KLARNA_API_URL = "https://api.playground.klarna.com/"
+
+# Klarna API credentials (Merchant portal > Settings > Klarna API credentials).
+# KLARNA_USERNAME = "PK12345_abcdef012345"
+# KLARNA_PASSWORD = "shared secret"
+
+# URL of Klarna's JS SDK. Default: Klarna's CDN (https://x.klarnacdn.net/kp/lib/v1/api.js),
+# or the emulator's copy when running offline.
+# KLARNA_SDK_URL = "https://x.klarnacdn.net/kp/lib/v1/api.js"
+
+# Read timeout in seconds for each Klarna API call (the connect timeout is at most 3 s).
+# KLARNA_TIMEOUT_SECONDS = 10
+
+# The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls).
+# Default: the URL of the request that creates the Klarna session.
+# PUBLIC_URL = "https://shop.example.com/"
+
+# Send the session cookie over HTTPS only (default true; `python app.py` turns it off).
+# SESSION_COOKIE_SECURE = True

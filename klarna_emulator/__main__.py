@@ -1,0 +1,35 @@
+"""Command line: `python -m klarna_emulator --host 127.0.0.1 --port 5001`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+from werkzeug.serving import make_server
+
+from klarna_emulator import create_app
+from klarna_emulator.config import DEFAULTS
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the emulator's command-line flags."""
+    parser = argparse.ArgumentParser(prog="python -m klarna_emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=5001, help="port to listen on (0: any free)")
+    parser.add_argument("--username", default=DEFAULTS["USERNAME"], help="merchant API username")
+    parser.add_argument("--password", default=DEFAULTS["PASSWORD"], help="merchant API password")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the emulator and serve until interrupted."""
+    args = parse_args(argv)
+    app = create_app({"USERNAME": args.username, "PASSWORD": args.password})
+    server = make_server(args.host, args.port, app, threaded=True)
+    print(f"Klarna emulator on http://{args.host}:{server.server_port}/", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The storefront Flask application: `create_app` builds it from config in a few register steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from storefront import cli, security
+from storefront.config import build_config
+from storefront.extensions import csrf, db, migrate
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+) -> Flask:
+    """Build the storefront; `test_config` replaces local config, `defaults` sit under it."""
+    # Templates and static files live at the repository root (project layout decision).
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+    app.config.update(
+        build_config(Path(app.instance_path), defaults=defaults, overrides=test_config)
+    )
+    register_extensions(app)
+    register_blueprints(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per page area, plus the error pages."""
+    from storefront.views import catalog, errors
+
+    app.register_blueprint(catalog.bp)
+    errors.init_app(app)

@@ -1,0 +1,225 @@
+"""Settings: one table of every setting, its default, its parser, and fail-fast validation."""
+
+from __future__ import annotations
+
+import os
+import runpy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+# The JS SDK lives at the same URL for playground and production; the client token decides
+# the environment. Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
+KLARNA_CDN_SDK_URL = "https://x.klarnacdn.net/kp/lib/v1/api.js"
+
+# Where the SDK script sits on Klarna's CDN and, by design, on the emulator's origin.
+SDK_PATH = "/kp/lib/v1/api.js"
+
+# Credentials the bundled emulator accepts unless told otherwise (playground-shaped, not secret).
+EMULATOR_USERNAME = "PK00000_emulator"
+EMULATOR_PASSWORD = "emulator-shared-secret"  # noqa: S105 - a public demo credential
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+
+
+def parse_http_url(value: str) -> str:
+    """Accept an absolute http(s) URL with a host; return it unchanged."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL with a host, got {value!r}")
+    return value
+
+
+def parse_positive_float(value: str | float) -> float:
+    """Accept a number of seconds greater than zero."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise ValueError(f"expected a number greater than 0, got {value!r}")
+    return number
+
+
+def parse_bool(value: str | bool) -> bool:
+    """Accept true/false spelled the usual ways in environment variables."""
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def parse_database_url(value: str) -> str:
+    """Accept any URL SQLAlchemy can parse; `postgres://` is upgraded to psycopg 3's dialect."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(f"not a database URL: {value!r}") from None
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def parse_text(value: str) -> str:
+    """Accept any non-empty string."""
+    if not str(value).strip():
+        raise ValueError("must not be empty")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its name, default, parser and what it is for."""
+
+    name: str
+    default: Any
+    parse: Callable[[Any], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        parse_text,
+        "Signs the session cookie and CSRF tokens. Required in production; "
+        "`python app.py` generates one into instance/secret_key.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        None,
+        parse_database_url,
+        "SQLAlchemy URL of the database. Default: SQLite file instance/storefront.sqlite.",
+    ),
+    Setting(
+        "KLARNA_API_URL",
+        None,
+        parse_http_url,
+        "Klarna API base URL, e.g. https://api.playground.klarna.com/. "
+        "Unset: `python app.py` starts the bundled emulator and uses it.",
+    ),
+    Setting("KLARNA_USERNAME", None, parse_text, "Klarna API username (merchant id)."),
+    Setting("KLARNA_PASSWORD", None, parse_text, "Klarna API password (shared secret)."),
+    Setting(
+        "KLARNA_SDK_URL",
+        None,
+        parse_http_url,
+        "URL of Klarna's JS SDK. Default: Klarna's CDN, or the emulator's copy offline.",
+    ),
+    Setting(
+        "KLARNA_TIMEOUT_SECONDS",
+        10.0,
+        parse_positive_float,
+        "Read timeout for each Klarna API call; connect timeout is the smaller of this and 3 s.",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        None,
+        parse_http_url,
+        "The shop's public base URL for Klarna callbacks; default: the URL of the request.",
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        True,
+        parse_bool,
+        "Send the session cookie over HTTPS only. `python app.py` turns this off for http://.",
+    ),
+)
+
+SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
+
+
+def read_instance_config(instance_path: Path) -> dict[str, Any]:
+    """Return the upper-case names defined in instance/config.py, or {} if it does not exist."""
+    path = instance_path / "config.py"
+    if not path.exists():
+        return {}
+    try:
+        namespace = runpy.run_path(str(path))
+    except Exception as error:  # a syntax or runtime error in the user's own file
+        raise ConfigError(
+            str(path), f"cannot be loaded ({type(error).__name__}: {error})"
+        ) from None
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return the known settings present in the environment (empty values count as unset)."""
+    return {name: environ[name] for name in SETTING_NAMES if environ.get(name, "").strip()}
+
+
+def build_config(
+    instance_path: Path,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Layer defaults < caller defaults < instance/config.py < environment < overrides; validate."""
+    layered: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
+    layered.update(defaults or {})
+    if overrides is None:
+        # Tests pass their whole configuration; only real runs read local files and env.
+        layered.update(read_instance_config(instance_path))
+        layered.update(read_environment(os.environ if environ is None else environ))
+    else:
+        layered.update(overrides)
+    return validate_config(layered, instance_path)
+
+
+def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    """Parse every known setting, check cross-setting rules, and fill derived defaults."""
+    config = dict(values)
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if value is None:
+            continue
+        try:
+            config[setting.name] = setting.parse(value)
+        except ValueError as error:
+            raise ConfigError(setting.name, str(error)) from None
+
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "SECRET_KEY",
+            "is not set; set it in the environment or instance/config.py "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')",
+        )
+    require_pair(config, "KLARNA_USERNAME", "KLARNA_PASSWORD")
+    if not config.get("KLARNA_API_URL"):
+        raise ConfigError(
+            "KLARNA_API_URL",
+            "is not set; point it at Klarna (https://api.playground.klarna.com/) "
+            "or start the bundled emulator with `python app.py`",
+        )
+    if not config.get("KLARNA_USERNAME"):
+        raise ConfigError("KLARNA_USERNAME", "is not set; Klarna needs API credentials")
+    if not config.get("KLARNA_SDK_URL"):
+        config["KLARNA_SDK_URL"] = KLARNA_CDN_SDK_URL
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'storefront.sqlite'}"
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    return config
+
+
+def require_pair(config: Mapping[str, Any], first: str, second: str) -> None:
+    """Fail when exactly one of two settings that only work together is set."""
+    if config.get(first) and not config.get(second):
+        raise ConfigError(second, f"is missing; it is required when {first} is set")
+    if config.get(second) and not config.get(first):
+        raise ConfigError(first, f"is missing; it is required when {second} is set")

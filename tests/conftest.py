@@ -1,0 +1,123 @@
+"""Fixtures for every suite: offline guard, database, storefront app and client, emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from klarna_emulator import create_app as create_emulator
+from storefront import create_app
+from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME, SDK_PATH
+from storefront.extensions import db
+from tests.support.client import ShopClient
+from tests.support.databases import empty_all_tables, temporary_database
+from tests.support.live_server import LiveServer
+from tests.support.network_guard import loopback_only
+
+
+@pytest.fixture(autouse=True)
+def no_network() -> Iterator[None]:
+    """Fail the test if anything in it connects to a host other than this machine."""
+    violations: list[str] = []
+    with loopback_only(violations):
+        yield
+    assert not violations, f"test opened non-loopback connections to {violations}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database for the run: SQLite, or PostgreSQL when TEST_DATABASE_URL is set."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    with temporary_database(server, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[LiveServer]:
+    """The Klarna emulator, served from a thread for the whole run."""
+    emulator = create_emulator({"USERNAME": EMULATOR_USERNAME, "PASSWORD": EMULATOR_PASSWORD})
+    server = LiveServer(emulator).start()
+    yield server
+    server.stop()
+
+
+def storefront_config(database_url: str, emulator_url: str) -> dict[str, Any]:
+    """The storefront's test configuration, pointed at the given database and emulator."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "KLARNA_API_URL": f"{emulator_url}/",
+        "KLARNA_USERNAME": EMULATOR_USERNAME,
+        "KLARNA_PASSWORD": EMULATOR_PASSWORD,
+        "KLARNA_SDK_URL": f"{emulator_url}{SDK_PATH}",
+        "SESSION_COOKIE_SECURE": False,
+    }
+
+
+@pytest.fixture
+def app(database_url: str, emulator_server: LiveServer) -> Iterator[Flask]:
+    """A storefront app on an empty schema; every table is emptied after the test."""
+    application = create_app(storefront_config(database_url, emulator_server.url))
+    application.test_client_class = ShopClient
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> ShopClient:
+    """A test client that keeps CSRF on (see tests/support/client.py)."""
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def seeded(app: Flask) -> Flask:
+    """The app with the demo catalog seeded."""
+    from storefront.seed import seed_demo_data
+
+    with app.app_context():
+        seed_demo_data()
+    return app
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses, so CI output shows both passes."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    return f"database: {'PostgreSQL at ' + server if server else 'SQLite (file per run)'}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark everything under tests/e2e as e2e, so `-m "not e2e"` can leave the browser out."""
+    e2e_root = Path(__file__).parent / "e2e"
+    for item in items:
+        if e2e_root in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# Browser tests skipped in this run (a skipped e2e test fails the run; see below).
+skipped_e2e_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every browser test that was skipped."""
+    if report.skipped and "e2e" in report.keywords:
+        skipped_e2e_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that skipped browser tests fails: no browser is not a pass (project decision)."""
+    if skipped_e2e_tests and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"FAILED: {len(skipped_e2e_tests)} e2e test(s) skipped", red=True)

@@ -1,0 +1,1 @@
+"""End-to-end tests: Playwright drives Chromium against live storefront and emulator servers."""

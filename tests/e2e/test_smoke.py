@@ -1,0 +1,14 @@
+"""Smoke: the home page loads in Chromium with the right title and a clean console."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def test_home_page_loads_without_console_errors(page: Page, console_errors: list[str]) -> None:
+    page.goto("/")
+    expect(page).to_have_title("Shop · Fjord & Field")
+    expect(page.get_by_role("heading", name="Shop", level=1)).to_be_visible()
+    expect(page.get_by_text("Organic Cotton Tee")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []

@@ -1,0 +1,1 @@
+"""Integration tests: the apps through their test clients, with a real database."""

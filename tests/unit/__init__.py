@@ -1,0 +1,1 @@
+"""Unit tests: pure functions and classes, no HTTP and no database server."""

@@ -1,0 +1,77 @@
+"""Settings: layering, parsing and one-line errors naming the bad setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storefront.config import KLARNA_CDN_SDK_URL, SETTINGS, ConfigError, build_config
+
+VALID = {
+    "SECRET_KEY": "s",
+    "KLARNA_API_URL": "https://api.playground.klarna.com/",
+    "KLARNA_USERNAME": "PK1_x",
+    "KLARNA_PASSWORD": "secret",
+}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(tmp_path: Path, environ: dict[str, str]) -> dict:
+    return build_config(tmp_path, environ=environ)
+
+
+def test_real_klarna_needs_only_url_and_credentials(tmp_path: Path) -> None:
+    config = build(tmp_path, VALID)
+    assert config["KLARNA_SDK_URL"] == KLARNA_CDN_SDK_URL
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'storefront.sqlite'}"
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"KLARNA_PASSWORD": ""}, "KLARNA_PASSWORD"),
+        ({"KLARNA_USERNAME": ""}, "KLARNA_USERNAME"),
+        ({"KLARNA_API_URL": "api.playground.klarna.com"}, "KLARNA_API_URL"),
+        ({"KLARNA_SDK_URL": "ftp://x.klarnacdn.net/api.js"}, "KLARNA_SDK_URL"),
+        ({"KLARNA_TIMEOUT_SECONDS": "ten"}, "KLARNA_TIMEOUT_SECONDS"),
+        ({"KLARNA_TIMEOUT_SECONDS": "0"}, "KLARNA_TIMEOUT_SECONDS"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"SESSION_COOKIE_SECURE": "maybe"}, "SESSION_COOKIE_SECURE"),
+    ],
+)
+def test_bad_setting_is_named_in_one_line(tmp_path: Path, change: dict, setting: str) -> None:
+    environ = {**VALID, **change}
+    environ = {key: value for key, value in environ.items() if value}
+    with pytest.raises(ConfigError) as raised:
+        build(tmp_path, environ)
+    assert raised.value.setting == setting
+    assert str(raised.value).startswith(f"{setting}: ")
+    assert "\n" not in str(raised.value)
+
+
+def test_postgres_url_uses_psycopg3(tmp_path: Path) -> None:
+    config = build(tmp_path, {**VALID, "DATABASE_URL": "postgres://root@127.0.0.1/test"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://root@127.0.0.1/test"
+
+
+def test_environment_beats_instance_file_beats_defaults(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text('KLARNA_TIMEOUT_SECONDS = 4\nSECRET_KEY = "file"\n')
+    config = build_config(
+        tmp_path, defaults={"SECRET_KEY": "default"}, environ={**VALID, "SECRET_KEY": "env"}
+    )
+    assert config["SECRET_KEY"] == "env"
+    assert config["KLARNA_TIMEOUT_SECONDS"] == 4.0
+
+
+def test_broken_instance_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text("SECRET_KEY = (\n")
+    with pytest.raises(ConfigError, match=r"config\.py: cannot be loaded"):
+        build(tmp_path, VALID)
+
+
+def test_example_config_documents_every_setting() -> None:
+    example = (REPO_ROOT / "instance" / "config.example.py").read_text()
+    missing = [setting.name for setting in SETTINGS if f"# {setting.name} =" not in example]
+    assert missing == []
