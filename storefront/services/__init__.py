@@ -1,0 +1,1 @@
+"""Services: the storefront's logic, called by thin views (cart, checkout, orders)."""
