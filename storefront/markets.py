@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from storefront.money import format_money
+
 
 class TaxClass(StrEnum):
     """What kind of goods a product is, for tax: each market maps classes to its own rates."""
@@ -37,6 +39,10 @@ class Market:
     def prices_include_tax(self) -> bool:
         """True where shelf prices include VAT (GB, DE, SE); False where tax is added (US)."""
         return self.vat_rates_bp is not None
+
+    def format_amount(self, amount_minor: int) -> str:
+        """Format minor units in this market's currency and locale, e.g. '1.234,56 €'."""
+        return format_money(amount_minor, self.currency, self.locale)
 
     def vat_rate_bp(self, tax_class: TaxClass) -> int:
         """The VAT rate of a tax class in this market (VAT markets only)."""
