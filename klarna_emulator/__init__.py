@@ -8,19 +8,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
-from klarna_emulator.config import DEFAULTS
+from klarna_emulator.api import register_api
+from klarna_emulator.clock import Clock
+from klarna_emulator.config import DEFAULTS, Settings
+from klarna_emulator.control import bp as control_bp
+from klarna_emulator.emulator import Emulator
+from klarna_emulator.errors import register_error_handlers
+from klarna_emulator.hooks import register_hooks
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the emulator app; `config` overrides the documented defaults."""
+def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = None) -> Flask:
+    """Build an emulator app with its own fresh state; `config` overrides the defaults.
+
+    The app's Emulator (settings, store, services) is `app.extensions["klarna_emulator"]`;
+    `clock` replaces real time (tests pass a frozen Clock). Raises SettingsError for a bad key.
+    """
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
+    # Keep Klarna's key order in bodies (error_code, error_messages, correlation_id).
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    emulator = Emulator(Settings.from_config(app.config), clock)
+    app.extensions["klarna_emulator"] = emulator
+
+    register_hooks(app)
+    register_error_handlers(app)
+    register_api(app)
+    if emulator.settings.control_plane_enabled:
+        app.register_blueprint(control_bp)
 
     @app.get("/_emulator/health")
-    def health():  # type: ignore[no-untyped-def]
+    def health() -> Response:
         """Answer that the emulator is up (used by `app.py` and the test harness)."""
         return jsonify(status="ok")
 

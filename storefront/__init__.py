@@ -55,7 +55,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per page area, plus the error pages."""
-    from storefront.views import catalog, errors
+    from storefront.views import cart, catalog, checkout, errors, market, shopper
 
-    app.register_blueprint(catalog.bp)
+    for module in (catalog, cart, checkout, market):
+        app.register_blueprint(module.bp)
+    shopper.init_app(app)
     errors.init_app(app)

@@ -46,6 +46,12 @@ def emulator_server() -> Iterator[LiveServer]:
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def fresh_emulator(emulator_server: LiveServer) -> None:
+    """Every test starts with an empty emulator (a direct call: it runs in this process)."""
+    emulator_server.app.extensions["klarna_emulator"].reset()
+
+
 def storefront_config(database_url: str, emulator_url: str) -> dict[str, Any]:
     """The storefront's test configuration, pointed at the given database and emulator."""
     return {

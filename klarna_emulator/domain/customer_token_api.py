@@ -1,0 +1,105 @@
+"""The Customer Token API's behaviour: read a token, charge it (an order), cancel it.
+
+Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+(Customer Token API v1: GET /customer-token/v1/tokens/{token}, POST .../order, PATCH .../status).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from klarna_emulator.domain import categories
+from klarna_emulator.domain.customer_tokens import CustomerToken, TokenStatus
+from klarna_emulator.domain.markets import market_for
+from klarna_emulator.domain.order_management import OrderManagement
+from klarna_emulator.domain.orders import FraudStatus
+from klarna_emulator.errors import TokenNotFound
+from klarna_emulator.store import Store
+from klarna_emulator.validation import (
+    addresses_stage,
+    currency_problems,
+    order_lines_stage,
+    order_totals_stage,
+    require_valid,
+    schema_stage,
+)
+
+API = "customer-token"
+
+
+class CustomerTokenApi:
+    """Customer Token v1 over the store."""
+
+    def __init__(self, store: Store, order_management: OrderManagement) -> None:
+        self.store = store
+        self.order_management = order_management
+
+    def token(self, token_id: str) -> CustomerToken:
+        """The token, or 404 TOKEN_NOT_FOUND."""
+        with self.store.lock:
+            customer_token = self.store.customer_tokens.get(token_id)
+            if customer_token is None:
+                raise TokenNotFound()
+            return customer_token
+
+    def read(self, token_id: str) -> dict[str, Any]:
+        """The body of a read-token response."""
+        with self.store.lock:
+            return self.token(token_id).view()
+
+    def create_order(self, token_id: str, body: Mapping[str, Any], base_url: str) -> dict[str, Any]:
+        """Charge an ACTIVE token: validate like a purchase, open the order, return its summary.
+
+        The token fixes the market, so the currency must be the token's.
+        """
+        with self.store.lock:
+            customer_token = self.token(token_id)
+            customer_token.ensure_chargeable()
+            market = market_for(customer_token.purchase_country)
+            require_valid(
+                lambda: currency_problems(body.get("purchase_currency"), market),
+                schema_stage(
+                    API, "customer_token_order", body, skip=frozenset({"purchase_currency"})
+                ),
+                order_lines_stage(body),
+                order_totals_stage(body),
+                addresses_stage({**body, "purchase_country": customer_token.purchase_country}),
+            )
+            purchase = {
+                **copy.deepcopy(dict(body)),
+                "purchase_country": customer_token.purchase_country,
+                "locale": body.get("locale", customer_token.locale),
+                "billing_address": copy.deepcopy(customer_token.billing_address),
+                "customer": copy.deepcopy(customer_token.customer),
+            }
+            purchase.setdefault("shipping_address", copy.deepcopy(customer_token.billing_address))
+            order = self.order_management.open_order(
+                purchase,
+                customer_token.category,
+                FraudStatus.ACCEPTED,
+                body.get("merchant_urls") or {},
+                None,
+            )
+            return {
+                "order_id": order.order_id,
+                "fraud_status": order.fraud_status.value,
+                # This API's schema always has a redirect URL; the emulator's redirect for the
+                # order sends the shopper to the merchant's confirmation URL, if one was given.
+                "redirect_url": f"{base_url.rstrip('/')}/v1/orders/{order.order_id}/redirect",
+                "authorized_payment_method": copy.deepcopy(
+                    categories.AUTHORIZED_PAYMENT_METHODS[customer_token.category]
+                ),
+            }
+
+    def change_status(self, token_id: str, body: Mapping[str, Any]) -> None:
+        """PATCH the status (Klarna allows only CANCELLED)."""
+        require_valid(schema_stage(API, "customer_token_status_update_request", body))
+        with self.store.lock:
+            self.token(token_id).set_status(TokenStatus(body["status"]))
+
+    def suspend(self, token_id: str) -> None:
+        """Suspend a token (control plane only: Klarna suspends tokens on its side)."""
+        with self.store.lock:
+            self.token(token_id).set_status(TokenStatus.SUSPENDED)

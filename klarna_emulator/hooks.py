@@ -1,0 +1,69 @@
+"""Per-request plumbing: correlation ids, injected faults, and the API-call log."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+
+from klarna_emulator.api import KLARNA_APIS
+from klarna_emulator.clock import iso_millis
+from klarna_emulator.emulator import current_emulator
+from klarna_emulator.faults import apply_fault
+from klarna_emulator.store import RequestRecord
+
+CORRELATION_HEADER = "Klarna-Correlation-Id"
+CONTROL_PREFIX = "/_emulator/"
+API_PREFIXES = tuple(f"{blueprint.name}." for blueprint in KLARNA_APIS)
+
+
+def _operation() -> str | None:
+    endpoint = request.endpoint or ""
+    return endpoint.split(".", 1)[1] if endpoint.startswith(API_PREFIXES) else None
+
+
+def start_request() -> Response | None:
+    """Give the request its correlation id and start its timer; apply any injected fault."""
+    g.correlation_id = str(uuid.uuid4())
+    g.started = time.perf_counter()
+    operation = _operation()
+    return apply_fault(operation) if operation else None
+
+
+def _request_body() -> object:
+    try:
+        return json.loads(request.get_data(cache=True) or b"null")
+    except ValueError:
+        return request.get_data(cache=True).decode("utf-8", "replace")
+
+
+def finish_request(response: Response) -> Response:
+    """Every response carries `Klarna-Correlation-Id`; every API call is logged."""
+    response.headers[CORRELATION_HEADER] = g.get("correlation_id") or str(uuid.uuid4())
+    if request.path.startswith(CONTROL_PREFIX):
+        return response
+    store = current_emulator().store
+    store.log_request(
+        RequestRecord(
+            id=store.next_id(),
+            time=iso_millis(store.now()),
+            method=request.method,
+            path=request.full_path.rstrip("?"),
+            operation=_operation(),
+            status=None if g.get("dropped") else response.status_code,
+            correlation_id=response.headers[CORRELATION_HEADER],
+            duration_ms=round(
+                (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3
+            ),
+            body=_request_body(),
+        )
+    )
+    return response
+
+
+def register_hooks(app: Flask) -> None:
+    """Install the hooks on the app (they run before any blueprint's own hooks)."""
+    app.before_request(start_request)
+    app.after_request(finish_request)

@@ -1,0 +1,81 @@
+"""The magic e-mail table: Klarna's playground decides an authorization by the shopper's e-mail.
+
+Klarna docs: https://docs.klarna.com/resources/developer-tools/sample-data/sample-customer-data
+(`customer@email.xx` approves, `customer+denied@…` declines, `+red` hides the form,
+`+pend-accept-NN` / `+pend-reject-NN` give a pending order decided NN minutes later).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """What the purchase flow answers."""
+
+    APPROVE = "approve"
+    DENY = "deny"
+    HIDE_FORM = "hide_form"
+
+
+class FraudEvent(StrEnum):
+    """The `event_type` of a pending order's notification."""
+
+    ACCEPTED = "FRAUD_RISK_ACCEPTED"
+    REJECTED = "FRAUD_RISK_REJECTED"
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """A pending order that Klarna decides `minutes` after it is placed."""
+
+    event: FraudEvent
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The outcome an e-mail address selects."""
+
+    tag: str
+    decision: Decision
+    pending: PendingDecision | None = None
+    description: str = ""
+
+
+APPROVED = Scenario("", Decision.APPROVE, description="approved; order ACCEPTED")
+PENDING_TAG = re.compile(r"^pend-(accept|reject)-(\d{2})$")
+REJECT_REASON_TAG = re.compile(r"^reject_reason_\w+$")
+
+# Tags after "+" in the local part, e.g. customer+denied@email.us. Documented in the README.
+TAGGED = {
+    "denied": Scenario("denied", Decision.DENY, description="hard decline: show_form false"),
+    "red": Scenario("red", Decision.HIDE_FORM, description="load() answers show_form false"),
+    "new_user": Scenario("new_user", Decision.APPROVE, description="approved (sign-up flow)"),
+    "require_signup": Scenario(
+        "require_signup", Decision.APPROVE, description="approved (sign-up flow)"
+    ),
+}
+
+
+def tags_of(email: str) -> list[str]:
+    """The `+tag` parts of an address's local part, lower-cased."""
+    local = email.split("@", 1)[0].lower()
+    return local.split("+")[1:]
+
+
+def scenario_for(email: str | None) -> Scenario:
+    """The scenario an e-mail address selects; untagged (or unknown) addresses approve."""
+    for tag in tags_of(email or ""):
+        if tag in TAGGED:
+            return TAGGED[tag]
+        pending = PENDING_TAG.match(tag)
+        if pending:
+            event = FraudEvent.ACCEPTED if pending.group(1) == "accept" else FraudEvent.REJECTED
+            minutes = int(pending.group(2))
+            return Scenario(tag, Decision.APPROVE, PendingDecision(event, minutes), "pending order")
+        if REJECT_REASON_TAG.match(tag):
+            return Scenario(tag, Decision.DENY, description="decline with a reason")
+    return APPROVED
