@@ -61,7 +61,7 @@ USER_AGENT = (
 )
 
 
-class Retry(enum.Enum):
+class RetryRule(enum.Enum):
     """When a failed call may be sent again."""
 
     IF_NOT_SENT = "if_not_sent"  # only when the request certainly never reached Klarna
@@ -156,7 +156,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
         """
         answer = self._call(
-            "create_session", "POST", "/payments/v1/sessions", payload, retry=Retry.IF_NOT_SENT
+            "create_session", "POST", "/payments/v1/sessions", payload, retry=RetryRule.IF_NOT_SENT
         )
         return parse_answer("create_session", answer, CreatedSession.from_json)
 
@@ -186,7 +186,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
         """
         path = path_for("/payments/v1/authorizations/{token}/order", token=authorization_token)
-        answer = self._call("create_order", "POST", path, payload, retry=Retry.IF_NOT_SENT)
+        answer = self._call("create_order", "POST", path, payload, retry=RetryRule.IF_NOT_SENT)
         return parse_answer("create_order", answer, PlacedOrder.from_json)
 
     def cancel_authorization(self, authorization_token: str) -> None:
@@ -328,7 +328,7 @@ class KlarnaClient:
         path: str,
         body: Mapping[str, Any] | None = None,
         *,
-        retry: Retry = Retry.IDEMPOTENT,
+        retry: RetryRule = RetryRule.IDEMPOTENT,
         headers: Mapping[str, str] | None = None,
         session_id: str | None = None,
         order_id: str | None = None,
@@ -438,9 +438,9 @@ def unreadable_answer(operation: str, answer: Answer, problem: str) -> KlarnaUna
     )
 
 
-def may_retry(retry: Retry, error: KlarnaUnavailableError) -> bool:
+def may_retry(retry: RetryRule, error: KlarnaUnavailableError) -> bool:
     """Whether a failed attempt may be sent again under `retry` (see the module docstring)."""
-    if retry is Retry.IDEMPOTENT:
+    if retry is RetryRule.IDEMPOTENT:
         return error.status is None or error.status in RETRYABLE_STATUSES
     return error.status is None and not error.outcome_unknown
 
