@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from storefront import cli, security
+from storefront import cli, klarna, security
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 
@@ -50,11 +50,14 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
+    klarna.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per page area, plus the error pages."""
-    from storefront.views import catalog, errors
+    from storefront.views import cart, catalog, checkout, errors, market, shopper
 
-    app.register_blueprint(catalog.bp)
+    for module in (catalog, cart, checkout, market):
+        app.register_blueprint(module.bp)
+    shopper.init_app(app)
     errors.init_app(app)

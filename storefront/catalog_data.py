@@ -1,10 +1,12 @@
 """The demo catalog: products, categories, tax classes and per-market prices in minor units.
 
 US prices are net of sales tax; GB, DE and SE prices include VAT, as shoppers there expect.
+Tax classes are storefront.markets.TaxClass values; each market maps them to its own rates.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypedDict
 
 
@@ -138,8 +140,56 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         name="Dark Chocolate 72 %",
         description="Bean-to-bar, 100 g.",
         category="Pantry",
-        tax_class="food",
+        tax_class="confectionery",
         image="img/products/chocolate.svg",
         prices={"US": 550, "GB": 450, "DE": 499, "SE": 4900},
+    ),
+)
+
+
+class CouponSeed(TypedDict):
+    """One demo coupon: its kind and dates, and per market (amount off, minimum subtotal)."""
+
+    code: str
+    kind: str
+    percent_off_bp: int
+    valid_from: date
+    valid_until: date | None
+    terms: dict[str, tuple[int, int]]
+
+
+DEMO_COUPONS: tuple[CouponSeed, ...] = (
+    CouponSeed(
+        code="WELCOME10",
+        kind="percent",
+        percent_off_bp=1000,
+        valid_from=date(2024, 1, 1),
+        valid_until=None,
+        terms={"US": (0, 3000), "GB": (0, 2500), "DE": (0, 3000), "SE": (0, 30000)},
+    ),
+    CouponSeed(
+        code="TAKE10",
+        kind="fixed_amount",
+        percent_off_bp=0,
+        valid_from=date(2024, 1, 1),
+        valid_until=None,
+        terms={"US": (1000, 6000), "GB": (800, 5000), "DE": (1000, 6000), "SE": (10000, 60000)},
+    ),
+    CouponSeed(
+        code="FREESHIP",
+        kind="free_shipping",
+        percent_off_bp=0,
+        valid_from=date(2024, 1, 1),
+        valid_until=None,
+        terms={"US": (0, 2500), "GB": (0, 2000), "DE": (0, 2500), "SE": (0, 25000)},
+    ),
+    # Expired on purpose: the demo shows how the shop refuses an out-of-date coupon.
+    CouponSeed(
+        code="SUMMER24",
+        kind="percent",
+        percent_off_bp=2000,
+        valid_from=date(2024, 6, 1),
+        valid_until=date(2024, 8, 31),
+        terms={"US": (0, 0), "GB": (0, 0), "DE": (0, 0), "SE": (0, 0)},
     ),
 )

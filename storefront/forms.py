@@ -1,0 +1,208 @@
+"""Flask-WTF forms, one per POST, all CSRF-protected; address rules are storefront.addresses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from storefront import addresses
+from storefront.addresses import PostalAddress
+from storefront.markets import MARKETS, Market
+from storefront.sales_tax import US_STATES
+from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
+from storefront.shipping import ShippingMethod
+
+QUANTITY_MESSAGE = f"Enter a whole number from {MIN_QUANTITY} to {MAX_QUANTITY}."
+
+
+def strip(value: Any) -> Any:
+    """Trim surrounding whitespace from submitted text and collapse inner runs of spaces."""
+    return addresses.normalize_text(value) if isinstance(value, str) else value
+
+
+class QuantityField(IntegerField):
+    """A quantity input whose "not a number" error reads like its range error."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse the number, replacing WTForms' generic message with the shop's."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(QUANTITY_MESSAGE) from None
+
+
+def quantity_field() -> QuantityField:
+    """A required quantity from 1 to 99."""
+    return QuantityField(
+        "Quantity",
+        default=1,
+        validators=[
+            InputRequired(QUANTITY_MESSAGE),
+            NumberRange(MIN_QUANTITY, MAX_QUANTITY, QUANTITY_MESSAGE),
+        ],
+    )
+
+
+class ReturnToForm(FlaskForm):
+    """A form that may say which page to go back to afterwards (see views.shopper)."""
+
+    next = HiddenField()
+
+
+class AddToCartForm(ReturnToForm):
+    """Add a product to the cart; the price is never part of the form."""
+
+    sku = HiddenField(validators=[DataRequired("Choose a product.")])
+    quantity = quantity_field()
+
+
+class ChangeQuantityForm(ReturnToForm):
+    """Set the quantity of a cart line."""
+
+    quantity = quantity_field()
+
+
+class ActionForm(ReturnToForm):
+    """A bare button (remove an item, remove the coupon): only the CSRF token."""
+
+
+class ApplyCouponForm(ReturnToForm):
+    """Apply a coupon code."""
+
+    code = StringField(
+        "Coupon code",
+        filters=[strip],
+        validators=[DataRequired("Enter a coupon code."), Length(max=32)],
+    )
+
+
+class ChangeMarketForm(FlaskForm):
+    """Choose the country (market) to shop in."""
+
+    market = SelectField(
+        "Country",
+        choices=[
+            SelectChoice(code, f"{market.name} ({market.currency})")
+            for code, market in MARKETS.items()
+        ],
+    )
+
+
+class AddressForm(Form):
+    """One postal address; checked against Klarna's rules by DetailsForm."""
+
+    given_name = StringField(
+        "First name", filters=[strip], render_kw={"autocomplete": "given-name"}
+    )
+    family_name = StringField(
+        "Last name", filters=[strip], render_kw={"autocomplete": "family-name"}
+    )
+    street_address = StringField(
+        "Street address", filters=[strip], render_kw={"autocomplete": "address-line1"}
+    )
+    street_address2 = StringField(
+        "Apartment, suite (optional)", filters=[strip], render_kw={"autocomplete": "address-line2"}
+    )
+    postal_code = StringField(
+        "Postal code", filters=[strip], render_kw={"autocomplete": "postal-code"}
+    )
+    city = StringField("City", filters=[strip], render_kw={"autocomplete": "address-level2"})
+    region = SelectField(
+        "State",
+        choices=[
+            SelectChoice("", "Choose a state"),
+            *(SelectChoice(code, name) for code, name in US_STATES.items()),
+        ],
+        validate_choice=False,
+        render_kw={"autocomplete": "address-level1"},
+    )
+
+    def to_address(self, country: str) -> PostalAddress:
+        """The submitted address, normalized for the country."""
+        return PostalAddress(
+            given_name=self.given_name.data or "",
+            family_name=self.family_name.data or "",
+            street_address=self.street_address.data or "",
+            street_address2=self.street_address2.data or "",
+            postal_code=addresses.normalize_postal_code(self.postal_code.data or "", country),
+            city=self.city.data or "",
+            region=(self.region.data or "") if country == "US" else "",
+            country=country,
+        )
+
+    def check(self, country: str) -> bool:
+        """Put Klarna's address rules' messages next to the fields; True if there are none."""
+        problems = addresses.address_problems(self.to_address(country))
+        for name, problem in problems.items():
+            self[name].errors.append(problem)
+        return not problems
+
+
+class DetailsForm(ReturnToForm):
+    """Contact details, billing address, and a shipping address unless it is the same."""
+
+    email = StringField("Email", filters=[strip], render_kw={"autocomplete": "email"})
+    phone = StringField("Phone", filters=[strip], render_kw={"autocomplete": "tel"})
+    billing = FormField(AddressForm)
+    ship_to_billing = BooleanField("Ship to my billing address", default=True)
+    shipping = FormField(AddressForm)
+
+    def __init__(self, market: Market, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.market = market
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Run the field validators, then the same checks Klarna's authorize() makes."""
+        valid = super().validate(extra_validators)
+        country = self.market.country
+        for field, problem in (
+            (self.email, addresses.email_problem(self.email.data or "")),
+            (self.phone, addresses.phone_problem(self.phone.data or "")),
+        ):
+            if problem:
+                field.errors.append(problem)
+                valid = False
+        valid = self.billing.form.check(country) and valid
+        if not self.ship_to_billing.data:
+            valid = self.shipping.form.check(country) and valid
+        return valid
+
+    def billing_address(self) -> PostalAddress:
+        """The billing address as submitted, normalized."""
+        return self.billing.form.to_address(self.market.country)
+
+    def shipping_address(self) -> PostalAddress | None:
+        """The separate shipping address, or None to ship to the billing address."""
+        if self.ship_to_billing.data:
+            return None
+        return self.shipping.form.to_address(self.market.country)
+
+
+class ShippingForm(ReturnToForm):
+    """Choose one of the market's shipping methods."""
+
+    method = RadioField("Shipping method", validators=[InputRequired("Choose a shipping method.")])
+
+    def __init__(self, methods: list[tuple[ShippingMethod, int]], market: Market, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.method.choices = [
+            SelectChoice(
+                method.code,
+                f"{method.name}: {market.format_amount(fee) if fee else 'free'}"
+                f" ({method.delivery})",
+            )
+            for method, fee in methods
+        ]

@@ -1,0 +1,171 @@
+"""Cart service: find or create a cart, add, change and remove items, switch market.
+
+Every cart mutation is a function here returning nothing or raising a ShopError whose
+message the view shows, so the cart page and the payment step call the same code. Prices are
+never taken from the client: a line holds a product and a quantity, and its price is looked up
+in the cart's market whenever the cart is priced.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from storefront.extensions import db
+from storefront.markets import MARKETS, Market
+from storefront.models import Cart, CartLine, Coupon, Product, ProductPrice
+from storefront.services.errors import (
+    CartChanged,
+    NotInCart,
+    QuantityOutOfRange,
+    UnknownMarket,
+    UnknownProduct,
+)
+from storefront.shipping import shipping_method
+
+MIN_QUANTITY = 1
+MAX_QUANTITY = 99
+
+
+def find_cart(token: str | None, *, for_update: bool = False) -> Cart | None:
+    """The cart with this session token, with everything pricing needs loaded up front.
+
+    Loading lines, products, addresses and coupon terms eagerly keeps the number of queries
+    the same for a cart of 1 line or of 30. `for_update` locks the cart row (PostgreSQL) so
+    two requests of one shopper cannot change it at the same time.
+    """
+    if not token:
+        return None
+    query = (
+        sa.select(Cart)
+        .where(Cart.token == token)
+        .options(
+            selectinload(Cart.lines).joinedload(CartLine.product),
+            selectinload(Cart.addresses),
+            joinedload(Cart.coupon).selectinload(Coupon.market_terms),
+        )
+    )
+    if for_update:
+        query = query.with_for_update(of=Cart)
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def create_cart(market: Market) -> Cart:
+    """A new, empty cart in a market, with an unguessable token for the session cookie."""
+    cart = Cart(token=secrets.token_urlsafe(32), market=market.code)
+    db.session.add(cart)
+    db.session.commit()
+    return cart
+
+
+def item_count(token: str | None) -> int:
+    """How many items (sum of quantities) the session's cart holds, for the header."""
+    if not token:
+        return 0
+    query = sa.select(sa.func.coalesce(sa.func.sum(CartLine.quantity), 0)).join(Cart)
+    return db.session.scalar(query.where(Cart.token == token)) or 0
+
+
+def check_quantity(quantity: int) -> None:
+    """Refuse a quantity outside 1..99."""
+    if not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
+        raise QuantityOutOfRange(
+            f"Choose a quantity from {MIN_QUANTITY} to {MAX_QUANTITY}; {quantity} is not possible."
+        )
+
+
+def add_item(cart: Cart, sku: str, quantity: int) -> None:
+    """Add `quantity` of a product sold in the cart's market (adding to a line already there)."""
+    check_quantity(quantity)
+    product = db.session.scalars(
+        sa.select(Product)
+        .join(ProductPrice)
+        .where(Product.sku == sku, ProductPrice.market == cart.market)
+    ).one_or_none()
+    if product is None:
+        raise UnknownProduct("That product does not exist or is not sold in your country.")
+    line = next((line for line in cart.lines if line.product_id == product.id), None)
+    if line is None:
+        cart.lines.append(CartLine(product=product, quantity=quantity))
+    elif line.quantity + quantity > MAX_QUANTITY:
+        raise QuantityOutOfRange(
+            f"You can have at most {MAX_QUANTITY} of {product.name} in your cart;"
+            f" it already holds {line.quantity}."
+        )
+    else:
+        line.quantity += quantity
+    commit(cart)
+
+
+def change_quantity(cart: Cart, sku: str, quantity: int) -> None:
+    """Set the quantity of a product already in the cart."""
+    check_quantity(quantity)
+    line_for(cart, sku).quantity = quantity
+    commit(cart)
+
+
+def remove_item(cart: Cart, sku: str) -> None:
+    """Take a product out of the cart."""
+    cart.lines.remove(line_for(cart, sku))
+    commit(cart)
+
+
+def line_for(cart: Cart, sku: str) -> CartLine:
+    """The cart's line for a product, or NotInCart."""
+    line = next((line for line in cart.lines if line.product.sku == sku), None)
+    if line is None:
+        raise NotInCart("That product is not in your cart any more.")
+    return line
+
+
+def switch_market(cart: Cart, code: str) -> list[str]:
+    """Move the cart to another market; return what had to change, for the shopper.
+
+    Products stay and are re-priced from their prices in the new market; choices that do not
+    fit it (a product not sold there, a coupon without terms there, a shipping method it does
+    not offer, addresses in another country) are removed.
+    """
+    market = MARKETS.get(code)
+    if market is None:
+        raise UnknownMarket("The shop does not sell in that country.")
+    if market.code == cart.market:
+        return []
+    notices = []
+    sold_there = set(
+        db.session.scalars(
+            sa.select(ProductPrice.product_id).where(
+                ProductPrice.market == market.code,
+                ProductPrice.product_id.in_([line.product_id for line in cart.lines]),
+            )
+        )
+    )
+    for line in [line for line in cart.lines if line.product_id not in sold_there]:
+        cart.lines.remove(line)
+        notices.append(f"{line.product.name} is not sold in {market.name}; it was removed.")
+    if cart.coupon and market.code not in {t.market for t in cart.coupon.market_terms}:
+        notices.append(f"Coupon {cart.coupon.code} does not apply in {market.name}; removed.")
+        cart.coupon = None
+    if cart.shipping_method and shipping_method(market.code, cart.shipping_method) is None:
+        cart.shipping_method = None
+        notices.append("Please choose a shipping method again for the new country.")
+    moved = [address for address in cart.addresses if address.country != market.country]
+    for address in moved:
+        cart.addresses.remove(address)
+    if moved:
+        cart.ship_to_billing = True
+        notices.append(f"Please enter an address in {market.name}.")
+    cart.market = market.code
+    commit(cart)
+    return notices
+
+
+def commit(cart: Cart) -> None:
+    """Commit a cart change; a clash with a simultaneous change becomes CartChanged."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CartChanged("Your cart changed in another window. Please try again.") from None

@@ -1,0 +1,215 @@
+"""Checkout service: contact, addresses, shipping, and the snapshot every amount comes from.
+
+The checkout steps are ordered (cart, details, shipping, summary, and then the payment step);
+`next_step` says which one a cart has reached, so no page can be used before the data it
+depends on exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from storefront import addresses
+from storefront.addresses import PostalAddress
+from storefront.extensions import db
+from storefront.markets import MARKETS, TaxClass
+from storefront.models import AddressKind, Cart, CartAddress, ProductPrice
+from storefront.pricing import PricedOrder, price_order
+from storefront.services.coupons import coupon_terms
+from storefront.services.errors import CheckoutIncomplete, InvalidDetails, UnknownShippingMethod
+from storefront.shipping import ShippingMethod, shipping_method, shipping_methods
+from storefront.snapshot import CheckoutSnapshot, LineItem
+from storefront.urls import absolute_url
+
+ADDRESS_FIELDS = (
+    "given_name",
+    "family_name",
+    "street_address",
+    "street_address2",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+)
+
+
+class CheckoutStep(StrEnum):
+    """The checkout's steps, in order; each needs the ones before it."""
+
+    CART = "cart"
+    DETAILS = "details"
+    SHIPPING = "shipping"
+    SUMMARY = "summary"
+
+
+STEP_ORDER = list(CheckoutStep)
+
+
+@dataclass(frozen=True)
+class CheckoutOverview:
+    """What the cart and checkout pages show: the priced order and any note on the coupon."""
+
+    snapshot: CheckoutSnapshot
+    priced: PricedOrder
+    coupon_code: str | None  # the coupon on the cart, whether or not it applies
+    coupon_note: str | None  # why that coupon does not apply right now
+
+
+def checkout_snapshot(cart: Cart, *, today: date) -> CheckoutSnapshot:
+    """Read a cart and its choices into the frozen snapshot pricing and Klarna work from."""
+    market = MARKETS[cart.market]
+    product_ids = [line.product_id for line in cart.lines]
+    prices = dict(
+        db.session.execute(
+            sa.select(ProductPrice.product_id, ProductPrice.unit_price_minor).where(
+                ProductPrice.market == market.code, ProductPrice.product_id.in_(product_ids)
+            )
+        ).all()
+    )
+    items = tuple(
+        LineItem(
+            sku=line.product.sku,
+            name=line.product.name,
+            tax_class=TaxClass(line.product.tax_class),
+            unit_price_minor=prices[line.product_id],
+            quantity=line.quantity,
+            product_url=absolute_url("catalog.product", slug=line.product.slug),
+            image_url=absolute_url("static", filename=line.product.image),
+        )
+        # A product whose price in this market was withdrawn cannot be sold; leave it out.
+        for line in cart.lines
+        if line.product_id in prices
+    )
+    billing = stored_address(cart, AddressKind.BILLING)
+    shipping = billing if cart.ship_to_billing else stored_address(cart, AddressKind.SHIPPING)
+    return CheckoutSnapshot(
+        market=market,
+        items=items,
+        coupon=coupon_terms(cart.coupon, market, today),
+        shipping_method=shipping_method(market.code, cart.shipping_method),
+        email=cart.email,
+        phone=cart.phone,
+        billing_address=billing,
+        shipping_address=shipping,
+    )
+
+
+def checkout_overview(cart: Cart, *, today: date) -> CheckoutOverview:
+    """Price the cart for a page, and explain a coupon that is on the cart but does not apply."""
+    snapshot = checkout_snapshot(cart, today=today)
+    priced = price_order(snapshot)
+    note = None
+    if cart.coupon is not None and priced.coupon is None:
+        if priced.coupon_shortfall_minor:
+            shortfall = snapshot.market.format_amount(priced.coupon_shortfall_minor)
+            note = f"Add {shortfall} more to use coupon {cart.coupon.code}."
+        else:
+            note = f"Coupon {cart.coupon.code} is no longer valid."
+    code = cart.coupon.code if cart.coupon else None
+    return CheckoutOverview(snapshot, priced, code, note)
+
+
+def stored_address(cart: Cart, kind: AddressKind) -> PostalAddress | None:
+    """The cart's billing or shipping address as a plain value, if entered."""
+    row = next((address for address in cart.addresses if address.kind == kind), None)
+    if row is None:
+        return None
+    return PostalAddress(**{name: getattr(row, name) for name in ADDRESS_FIELDS})
+
+
+def next_step(snapshot: CheckoutSnapshot) -> CheckoutStep:
+    """The first checkout step whose data is still missing (SUMMARY when nothing is)."""
+    if not snapshot.items:
+        return CheckoutStep.CART
+    if not (snapshot.email and snapshot.billing_address and snapshot.shipping_address):
+        return CheckoutStep.DETAILS
+    if snapshot.shipping_method is None:
+        return CheckoutStep.SHIPPING
+    return CheckoutStep.SUMMARY
+
+
+def require_step(snapshot: CheckoutSnapshot, step: CheckoutStep) -> None:
+    """Refuse a step whose earlier steps are not done, naming the step to go back to."""
+    reached = next_step(snapshot)
+    if STEP_ORDER.index(reached) < STEP_ORDER.index(step):
+        messages = {
+            CheckoutStep.CART: "Your cart is empty.",
+            CheckoutStep.DETAILS: "Please enter your contact details and address first.",
+            CheckoutStep.SHIPPING: "Please choose a shipping method first.",
+        }
+        raise CheckoutIncomplete(messages[reached], step=reached)
+
+
+def save_details(
+    cart: Cart,
+    *,
+    email: str,
+    phone: str,
+    billing: PostalAddress,
+    shipping: PostalAddress | None,
+) -> None:
+    """Store contact and addresses (shipping None: ship to the billing address).
+
+    Checks again what the form checked, so a caller other than the form (the payment page)
+    cannot store details Klarna's authorize() would refuse.
+    """
+    country = MARKETS[cart.market].country
+    problems = {
+        f"billing-{field}": problem
+        for field, problem in addresses.address_problems(billing).items()
+    }
+    if shipping is not None:
+        problems |= {
+            f"shipping-{field}": problem
+            for field, problem in addresses.address_problems(shipping).items()
+        }
+    problems |= {
+        name: problem
+        for name, problem in (
+            ("email", addresses.email_problem(email)),
+            ("phone", addresses.phone_problem(phone)),
+        )
+        if problem
+    }
+    if any(address.country != country for address in (billing, shipping) if address):
+        problems["country"] = f"The shop delivers to {MARKETS[cart.market].name} only."
+    if problems:
+        raise InvalidDetails(problems)
+    cart.email, cart.phone = email, phone
+    cart.ship_to_billing = shipping is None
+    store_address(cart, AddressKind.BILLING, billing)
+    if shipping is None:
+        cart.addresses[:] = [a for a in cart.addresses if a.kind != AddressKind.SHIPPING]
+    else:
+        store_address(cart, AddressKind.SHIPPING, shipping)
+    db.session.commit()
+
+
+def store_address(cart: Cart, kind: AddressKind, address: PostalAddress) -> None:
+    """Create or overwrite the cart's address of this kind."""
+    row = next((row for row in cart.addresses if row.kind == kind), None)
+    if row is None:
+        row = CartAddress(kind=kind)
+        cart.addresses.append(row)
+    for name in ADDRESS_FIELDS:
+        setattr(row, name, getattr(address, name))
+
+
+def shipping_options(priced: PricedOrder) -> list[tuple[ShippingMethod, int]]:
+    """The market's shipping methods with the fee each would cost this order."""
+    goods_total = sum(line.total_minor for line in priced.goods_lines)
+    return [
+        (method, method.fee_for(goods_total)) for method in shipping_methods(priced.market.code)
+    ]
+
+
+def choose_shipping(cart: Cart, code: str) -> None:
+    """Set the cart's shipping method to one its market offers."""
+    if shipping_method(cart.market, code) is None:
+        raise UnknownShippingMethod("Please choose one of the shipping methods listed.")
+    cart.shipping_method = code
+    db.session.commit()

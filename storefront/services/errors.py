@@ -1,0 +1,55 @@
+"""Domain errors: requests the shop refuses, each with a message fit to show the shopper."""
+
+from __future__ import annotations
+
+
+class ShopError(Exception):
+    """A refused request; `user_message` says why, in the shopper's terms."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class UnknownProduct(ShopError):
+    """No such product, or none sold in the cart's market."""
+
+
+class QuantityOutOfRange(ShopError):
+    """A quantity outside 1..99, or an add that would take a line past 99."""
+
+
+class NotInCart(ShopError):
+    """The product to change or remove is not in this cart."""
+
+
+class UnknownMarket(ShopError):
+    """The shop does not sell in that market."""
+
+
+class CouponRefused(ShopError):
+    """The coupon code is unknown, out of date, not for this market or below its minimum."""
+
+
+class UnknownShippingMethod(ShopError):
+    """The shipping method is not offered in the cart's market."""
+
+
+class InvalidDetails(ShopError):
+    """Contact or address details Klarna would refuse; `problems` maps fields to messages."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("Please correct the highlighted details.")
+        self.problems = problems
+
+
+class CheckoutIncomplete(ShopError):
+    """A checkout step was reached before the steps it depends on; `step` is the one to do."""
+
+    def __init__(self, user_message: str, *, step: str) -> None:
+        super().__init__(user_message)
+        self.step = step
+
+
+class CartChanged(ShopError):
+    """Two requests changed the cart at once; the later one is refused and can be retried."""

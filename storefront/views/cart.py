@@ -1,0 +1,115 @@
+"""Cart pages: show the cart, add, change and remove items, apply and remove a coupon.
+
+Each POST parses one form, calls one service function and redirects (post/redirect/get);
+a refused request flashes the service's message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template
+from werkzeug.wrappers import Response
+
+from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
+from storefront.services import carts, coupons
+from storefront.services.checkout import checkout_overview
+from storefront.services.errors import ShopError
+from storefront.views.shopper import (
+    current_cart,
+    current_or_new_cart,
+    flash_form_errors,
+    redirect_back,
+    run_service,
+    today,
+)
+
+bp = Blueprint("cart", __name__, url_prefix="/cart")
+
+
+@bp.get("")
+def show() -> str:
+    """Show the cart with its totals, tax breakdown and coupon."""
+    cart = current_cart()
+    overview = checkout_overview(cart, today=today()) if cart else None
+    return render_template(
+        "cart/show.html",
+        cart=cart,
+        overview=overview,
+        quantity_form=ChangeQuantityForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        coupon_form=ApplyCouponForm(formdata=None),
+    )
+
+
+@bp.post("/add")
+def add() -> Response:
+    """Add a product to the cart."""
+    form = AddToCartForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect_back("cart.show")
+    try:
+        carts.add_item(current_or_new_cart(), form.sku.data, form.quantity.data)
+    except ShopError as error:
+        flash(error.user_message, "error")
+        return redirect_back("cart.show")
+    flash("Added to your cart.", "success")
+    return redirect_back("cart.show")
+
+
+@bp.post("/items/<sku>/quantity")
+def change_quantity(sku: str) -> Response:
+    """Set a line's quantity."""
+    form = ChangeQuantityForm()
+    cart = current_cart(for_update=True)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    elif cart is None:
+        flash("Your cart is empty.", "error")
+    else:
+        run_service(carts.change_quantity, cart, sku, form.quantity.data, done="Quantity updated.")
+    return redirect_back("cart.show")
+
+
+@bp.post("/items/<sku>/remove")
+def remove(sku: str) -> Response:
+    """Remove a product from the cart."""
+    form = ActionForm()
+    cart = current_cart(for_update=True)
+    if form.validate_on_submit() and cart is not None:
+        run_service(carts.remove_item, cart, sku, done="Removed from your cart.")
+    else:
+        flash("That product is not in your cart any more.", "error")
+    return redirect_back("cart.show")
+
+
+@bp.post("/coupon")
+def apply_coupon() -> Response:
+    """Apply a coupon code to the cart."""
+    form = ApplyCouponForm()
+    cart = current_cart(for_update=True)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    elif cart is None or not cart.lines:
+        flash("Add something to your cart before applying a coupon.", "error")
+    else:
+        subtotal = checkout_overview(cart, today=today()).priced.goods_subtotal_minor
+        code = form.code.data.upper()
+        run_service(
+            coupons.apply_coupon,
+            cart,
+            code,
+            subtotal,
+            today=today(),
+            done=f"Coupon {code} applied.",
+        )
+    return redirect_back("cart.show")
+
+
+@bp.post("/coupon/remove")
+def remove_coupon() -> Response:
+    """Take the coupon off the cart."""
+    form = ActionForm()
+    cart = current_cart(for_update=True)
+    if form.validate_on_submit() and cart is not None:
+        run_service(coupons.remove_coupon, cart, done="Coupon removed.")
+    return redirect_back("cart.show")

@@ -1,0 +1,122 @@
+"""Checkout pages: contact and addresses, shipping method, and the order summary.
+
+The summary is the last step before paying: the Klarna payment step follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from storefront.forms import DetailsForm, ShippingForm
+from storefront.models import Cart
+from storefront.services import checkout
+from storefront.services.checkout import CheckoutOverview, CheckoutStep
+from storefront.services.errors import CheckoutIncomplete, InvalidDetails
+from storefront.views.shopper import current_cart, current_market, redirect_back, run_service, today
+
+bp = Blueprint("checkout", __name__, url_prefix="/checkout")
+
+STEP_ENDPOINTS = {
+    CheckoutStep.CART: "cart.show",
+    CheckoutStep.DETAILS: "checkout.details",
+    CheckoutStep.SHIPPING: "checkout.shipping",
+    CheckoutStep.SUMMARY: "checkout.summary",
+}
+
+
+class StepNotReady(Exception):
+    """Raised inside a view to send the shopper back to an earlier step."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def cart_at(step: CheckoutStep) -> tuple[Cart, CheckoutOverview]:
+    """The locked cart and its overview, if the checkout has reached `step`."""
+    cart = current_cart(for_update=True)
+    if cart is None:
+        flash("Your cart is empty.", "error")
+        raise StepNotReady(redirect(url_for("cart.show")))
+    overview = checkout.checkout_overview(cart, today=today())
+    try:
+        checkout.require_step(overview.snapshot, step)
+    except CheckoutIncomplete as error:
+        flash(error.user_message, "error")
+        raise StepNotReady(redirect(url_for(STEP_ENDPOINTS[CheckoutStep(error.step)]))) from None
+    return cart, overview
+
+
+@bp.errorhandler(StepNotReady)
+def step_not_ready(error: StepNotReady) -> Response:
+    """Send the shopper to the step they still have to do."""
+    return error.response
+
+
+@bp.get("")
+def start() -> Response:
+    """Go to the first checkout step that still needs the shopper."""
+    cart = current_cart()
+    if cart is None:
+        return redirect(url_for("cart.show"))
+    snapshot = checkout.checkout_snapshot(cart, today=today())
+    return redirect(url_for(STEP_ENDPOINTS[checkout.next_step(snapshot)]))
+
+
+@bp.route("/details", methods=["GET", "POST"])
+def details() -> Response | str:
+    """Contact details, billing address and shipping address."""
+    cart, overview = cart_at(CheckoutStep.DETAILS)
+    snapshot = overview.snapshot
+    form = DetailsForm(current_market(), data=details_form_data(cart, overview))
+    if form.validate_on_submit():
+        try:
+            checkout.save_details(
+                cart,
+                email=form.email.data,
+                phone=form.phone.data,
+                billing=form.billing_address(),
+                shipping=form.shipping_address(),
+            )
+        except InvalidDetails as error:
+            flash(error.user_message, "error")
+        else:
+            flash("Details saved.", "success")
+            return redirect_back("checkout.shipping")
+    elif form.is_submitted():
+        flash("Please correct the highlighted details.", "error")
+    return render_template("checkout/details.html", form=form, overview=overview, snapshot=snapshot)
+
+
+def details_form_data(cart: Cart, overview: CheckoutOverview) -> dict:
+    """What the details form shows before the shopper types: what they saved last time."""
+    snapshot = overview.snapshot
+    data: dict = {"email": cart.email, "phone": cart.phone, "ship_to_billing": cart.ship_to_billing}
+    if snapshot.billing_address:
+        data["billing"] = asdict(snapshot.billing_address)
+    if snapshot.shipping_address and not cart.ship_to_billing:
+        data["shipping"] = asdict(snapshot.shipping_address)
+    return data
+
+
+@bp.route("/shipping", methods=["GET", "POST"])
+def shipping() -> Response | str:
+    """Choose a shipping method; fees shown are what this cart would pay."""
+    cart, overview = cart_at(CheckoutStep.SHIPPING)
+    options = checkout.shipping_options(overview.priced)
+    form = ShippingForm(options, overview.snapshot.market, method=cart.shipping_method)
+    chosen = form.validate_on_submit() and run_service(
+        checkout.choose_shipping, cart, form.method.data, done="Shipping chosen."
+    )
+    if chosen:
+        return redirect_back("checkout.summary")
+    return render_template("checkout/shipping.html", form=form, overview=overview)
+
+
+@bp.get("/summary")
+def summary() -> str:
+    """The whole order as Klarna will see it, with links to change each part."""
+    _, overview = cart_at(CheckoutStep.SUMMARY)
+    return render_template("checkout/summary.html", overview=overview)

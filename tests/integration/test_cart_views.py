@@ -1,0 +1,205 @@
+"""Cart pages: add, change, remove, coupons and markets, with bad input changing nothing."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask import Flask
+
+from storefront.klarna.payloads import build_payload
+from storefront.models import Cart
+from storefront.services.carts import find_cart
+from storefront.services.checkout import checkout_snapshot
+from storefront.views.shopper import CART_KEY, today
+from tests.support.client import ShopClient
+from tests.support.shopping import add, switch_market
+
+FLASH = re.compile(r'<li class="flash flash-(\w+)">([^<]*)</li>')
+
+
+def flashes(client: ShopClient) -> list[tuple[str, str]]:
+    """The (category, message) flashes the next page shows."""
+    page = client.get("/cart").get_data(as_text=True)
+    return [(category, html.unescape(text)) for category, text in FLASH.findall(page)]
+
+
+def cart_of(app: Flask, client: ShopClient) -> Cart | None:
+    """The cart bound to a test client's session."""
+    with client.session_transaction() as session:
+        token = session.get(CART_KEY)
+    with app.app_context():
+        cart = find_cart(token)
+        return cart
+
+
+def quantities(app: Flask, client: ShopClient) -> dict[str, int]:
+    """SKU -> quantity of the client's cart."""
+    cart = cart_of(app, client)
+    with app.app_context():
+        cart = find_cart(cart.token) if cart else None
+        return {line.product.sku: line.quantity for line in cart.lines} if cart else {}
+
+
+def order_amount(app: Flask, client: ShopClient) -> int:
+    """The Klarna order_amount of the client's cart, from the payload builder."""
+    with client.session_transaction() as session:
+        token = session[CART_KEY]
+    with app.test_request_context():
+        return build_payload(checkout_snapshot(find_cart(token), today=today()))["order_amount"]
+
+
+def test_cart_add_change_remove_redirects_after_each_post(
+    seeded: Flask, client: ShopClient
+) -> None:
+    added = add(client, "TEE-ORG", 2)
+    assert (added.status_code, added.location) == (302, "/cart")
+    add(client, "TEE-ORG", 1)
+    add(client, "BOOK-BRD")
+    assert quantities(seeded, client) == {"TEE-ORG": 3, "BOOK-BRD": 1}
+    changed = client.post_form("/cart/items/TEE-ORG/quantity", {"quantity": "5"})
+    assert changed.status_code == 302
+    client.post_form("/cart/items/BOOK-BRD/remove")
+    assert quantities(seeded, client) == {"TEE-ORG": 5}
+    page = client.get("/cart").get_data(as_text=True)
+    assert 'data-amount-minor="10000"' in page  # 5 x £20.00, VAT included
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "100", "1" + "0" * 30, "abc", "2.5", ""])
+def test_cart_bad_quantity_is_a_clear_error_and_changes_nothing(
+    seeded: Flask, client: ShopClient, quantity: str
+) -> None:
+    add(client, "TEE-ORG", 2)
+    add(client, "TEE-ORG", quantity)
+    client.post_form("/cart/items/TEE-ORG/quantity", {"quantity": quantity})
+    assert quantities(seeded, client) == {"TEE-ORG": 2}
+    assert ("error", "Enter a whole number from 1 to 99.") in flashes(client)
+
+
+def test_cart_refuses_to_grow_a_line_past_99(seeded: Flask, client: ShopClient) -> None:
+    add(client, "MUG-STN", 60)
+    add(client, "MUG-STN", 40)
+    assert quantities(seeded, client) == {"MUG-STN": 60}
+    messages = [message for _, message in flashes(client)]
+    assert any("at most 99 of Stoneware Mug" in message for message in messages)
+
+
+def test_cart_unknown_product_is_a_message_not_a_500(seeded: Flask, client: ShopClient) -> None:
+    response = add(client, "NO-SUCH-SKU")
+    assert response.status_code == 302
+    assert ("error", "That product does not exist or is not sold in your country.") in flashes(
+        client
+    )
+    assert client.post_form("/cart/items/NO-SUCH-SKU/remove").status_code == 302
+    assert client.get("/products/no-such-product").status_code == 404
+
+
+def test_cart_ignores_prices_and_totals_posted_by_the_client(
+    seeded: Flask, client: ShopClient
+) -> None:
+    add(client, "TEE-ORG", 1, unit_price="1", price="0.01", total="1", order_amount="1")
+    assert order_amount(seeded, client) == 2000
+
+
+def test_cart_of_another_session_cannot_be_read_or_changed(seeded: Flask) -> None:
+    alice, mallory = seeded.test_client(), seeded.test_client()
+    add(alice, "LAMP-DSK", 3)
+    assert "Desk Lamp" in alice.get("/cart").get_data(as_text=True)
+    assert "Desk Lamp" not in mallory.get("/cart").get_data(as_text=True)
+    mallory.post_form("/cart/items/LAMP-DSK/quantity", {"quantity": "1"})
+    mallory.post_form("/cart/items/LAMP-DSK/remove")
+    assert quantities(seeded, alice) == {"LAMP-DSK": 3}
+    # A forged cookie cannot name Alice's cart: the session is signed.
+    mallory.set_cookie("session", "forged.cookie.value")
+    assert "Desk Lamp" not in mallory.get("/cart").get_data(as_text=True)
+
+
+def test_cart_needs_a_csrf_token_for_every_change(seeded: Flask, client: ShopClient) -> None:
+    refused = client.post("/cart/add", data={"sku": "TEE-ORG", "quantity": "1"})
+    assert refused.status_code == 400
+    assert quantities(seeded, client) == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("NOPE", "There is no coupon code NOPE."),
+        ("SUMMER24", "Coupon SUMMER24 expired on 31 August 2024."),
+        ("TAKE10", "Coupon TAKE10 needs £50.00 of goods; add £30.00 more to use it."),
+    ],
+)
+def test_coupon_refused_with_a_reason(
+    seeded: Flask, client: ShopClient, code: str, message: str
+) -> None:
+    add(client, "TEE-ORG")
+    client.post_form("/cart/coupon", {"code": code})
+    assert ("error", message) in flashes(client)
+    assert order_amount(seeded, client) == 2000
+
+
+def test_coupon_applies_and_comes_off(seeded: Flask, client: ShopClient) -> None:
+    add(client, "TEE-ORG", 2)
+    client.post_form("/cart/coupon", {"code": " welcome10 "})
+    assert order_amount(seeded, client) == 3600
+    client.post_form("/cart/coupon/remove")
+    assert order_amount(seeded, client) == 4000
+
+
+def test_coupon_stops_applying_below_its_minimum_and_says_so(
+    seeded: Flask, client: ShopClient
+) -> None:
+    add(client, "TEE-ORG", 2)
+    client.post_form("/cart/coupon", {"code": "WELCOME10"})
+    client.post_form("/cart/items/TEE-ORG/quantity", {"quantity": "1"})
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Add £5.00 more to use coupon WELCOME10." in page
+    assert order_amount(seeded, client) == 2000
+
+
+def test_market_switch_reprices_the_cart_and_keeps_its_products(
+    seeded: Flask, client: ShopClient
+) -> None:
+    add(client, "TEE-ORG", 2)
+    add(client, "BOOK-BRD")
+    switch_market(client, "SE")
+    assert quantities(seeded, client) == {"TEE-ORG": 2, "BOOK-BRD": 1}
+    assert order_amount(seeded, client) == 2 * 24900 + 29900
+    page = client.get("/cart").get_data(as_text=True)
+    assert "797,00\xa0kr" in page
+
+
+def test_market_switch_clears_choices_that_do_not_fit(seeded: Flask, client: ShopClient) -> None:
+    from tests.support.shopping import complete_checkout
+
+    add(client, "TEE-ORG", 3)
+    complete_checkout(client, "GB")
+    client.post_form("/checkout/shipping", {"method": "next_day"})
+    switch_market(client, "DE")
+    cart = cart_of(seeded, client)
+    assert (cart.market, cart.shipping_method, cart.addresses) == ("DE", None, [])
+    assert client.get("/checkout/summary").location == "/checkout/details"
+
+
+def test_market_switch_refuses_an_unknown_market(seeded: Flask, client: ShopClient) -> None:
+    add(client, "TEE-ORG")
+    switch_market(client, "XX")
+    assert cart_of(seeded, client).market == "GB"
+    assert ("error", "Please choose one of the countries listed.") in flashes(client)
+
+
+def test_market_switch_goes_back_only_to_local_pages(client: ShopClient) -> None:
+    local = client.post_form("/market", {"market": "US", "next": "/cart"})
+    foreign = client.post_form("/market", {"market": "US", "next": "//evil.example/"})
+    assert (local.location, foreign.location) == ("/cart", "/")
+
+
+def test_home_shows_demo_coupons_and_prices_in_the_market(
+    seeded: Flask, client: ShopClient
+) -> None:
+    switch_market(client, "DE")
+    page = client.get("/").get_data(as_text=True)
+    for code in ("WELCOME10", "TAKE10", "FREESHIP", "SUMMER24"):
+        assert f"<code>{code}</code>" in page
+    assert "24,99\xa0€" in page  # the tee's DE price
+    assert "10,00\xa0€ off the goods, on orders of 60,00\xa0€ or more" in page
