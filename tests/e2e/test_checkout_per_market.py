@@ -60,7 +60,7 @@ def test_checkout_totals_match_the_klarna_payload(
     page.get_by_role("button", name="Change").click()
     expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
     for product in products:
-        page.get_by_role("button", name=f"Add {product} to cart").click()
+        page.get_by_role("button", name=f"Add to cart ({product})").click()
     page.get_by_role("link", name="Cart").click()
     page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
     page.get_by_role("button", name="Update quantity of " + products[0]).click()
@@ -82,6 +82,36 @@ def test_checkout_totals_match_the_klarna_payload(
         page.get_by_text(f"You will pay {MARKETS[market].format_amount(order_amount)}")
     ).to_be_visible()
     assert console_errors == []
+
+
+# A control's accessible name as browsers compute it for the common cases used in the shop:
+# aria-label, aria-labelledby, a <label>, or (for buttons) the text inside.
+UNNAMED_CONTROLS = """
+controls => controls.filter(el => el.offsetParent !== null).filter(el => {
+  const byIds = (el.getAttribute('aria-labelledby') || '').split(' ')
+    .map(id => document.getElementById(id)).filter(Boolean).map(l => l.textContent).join('');
+  const byLabels = Array.from(el.labels || []).map(l => l.textContent).join('');
+  const own = el.tagName === 'BUTTON' ? el.textContent : '';
+  return !(el.getAttribute('aria-label') || byIds || byLabels || own).trim();
+}).map(el => el.outerHTML)
+"""
+
+
+def test_every_control_on_the_shopping_pages_has_an_accessible_name(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="Add to cart (Desk Lamp)").click()
+    visited = ["/", "/products/desk-lamp", "/cart", "/checkout/details"]
+    unnamed = {}
+    for path in visited:
+        page.goto(path)
+        controls = page.locator("input:not([type=hidden]), select, textarea, button")
+        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
+    fill_address(page, "GB")
+    page.get_by_role("button", name="Save and continue").click()
+    for path in ("/checkout/shipping",):
+        controls = page.locator("input:not([type=hidden]), select, textarea, button")
+        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
+    assert unnamed == {path: [] for path in [*visited, "/checkout/shipping"]}
 
 
 def test_details_form_works_on_a_phone_sized_screen(page: Page) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME
 from storefront.coupons import CouponKind, CouponTerms
 from storefront.klarna.payloads import build_payload
 from storefront.klarna.preflight import payload_problems
@@ -20,6 +22,7 @@ from storefront.markets import MARKETS, TaxClass
 from storefront.sales_tax import US_STATES
 from storefront.shipping import SHIPPING_METHODS
 from storefront.snapshot import CheckoutSnapshot, LineItem
+from tests.support.live_server import LiveServer
 from tests.support.personas import PERSONAS
 
 EXAMPLES = 2000
@@ -80,8 +83,12 @@ def checkouts(draw: st.DrawFn) -> tuple[CheckoutSnapshot, bool]:
     return snapshot, draw(st.booleans())
 
 
-def test_every_generated_checkout_passes_the_preflight_check() -> None:
-    checked: list[int] = []
+def test_every_generated_checkout_passes_preflight_and_the_emulator(
+    emulator_server: LiveServer,
+) -> None:
+    accepted: list[int] = []
+    klarna = requests.Session()
+    klarna.auth = (EMULATOR_USERNAME, EMULATOR_PASSWORD)
 
     @settings(
         max_examples=EXAMPLES,
@@ -94,7 +101,12 @@ def test_every_generated_checkout_passes_the_preflight_check() -> None:
         snapshot, include_customer = checkout
         payload = build_payload(snapshot, include_customer=include_customer)
         assert payload_problems(payload) == []
-        checked.append(payload["order_amount"])
+        response = klarna.post(
+            f"{emulator_server.url}/payments/v1/sessions", json=payload, timeout=10
+        )
+        assert response.status_code == 200, response.text
+        accepted.append(payload["order_amount"])
 
-    check()
-    assert len(checked) >= EXAMPLES
+    with klarna:
+        check()
+    assert len(accepted) >= EXAMPLES
