@@ -13,6 +13,7 @@ from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, emulator_of, place_order
 from tests.support.klarna_examples import gb_cart
 from tests.support.live_server import LiveServer
+from tests.support.openapi import assert_valid_http_response
 
 THREADS = 20
 
@@ -36,9 +37,12 @@ def auth(emulator: Emulator) -> tuple[str, str]:
 
 
 def in_parallel(call: Callable[[], requests.Response]) -> list[requests.Response]:
-    """Make the same call from THREADS threads at once."""
+    """Make the same call from THREADS threads at once; every answer must match OpenAPI."""
     with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(lambda _: call(), range(THREADS)))
+        responses = list(pool.map(lambda _: call(), range(THREADS)))
+    for response in responses:
+        assert_valid_http_response(response)
+    return responses
 
 
 def test_twenty_threads_creating_orders_with_one_token_get_exactly_one_order(

@@ -10,7 +10,7 @@ import requests
 
 from tests.support.klarna_examples import gb_cart
 from tests.support.live_server import LiveServer
-from tests.support.openapi import assert_valid_response
+from tests.support.openapi import assert_valid_http_response
 
 
 def credentials(server: LiveServer) -> tuple[str, str]:
@@ -30,13 +30,7 @@ def create_session(server: LiveServer) -> requests.Response:
     response = requests.post(
         f"{server.url}/payments/v1/sessions", json=gb_cart(), auth=credentials(server), timeout=10
     )
-    assert_valid_response(
-        "POST",
-        "/payments/v1/sessions",
-        response.status_code,
-        response.headers.get("Content-Type"),
-        response.content,
-    )
+    assert_valid_http_response(response)
     return response
 
 
@@ -92,6 +86,7 @@ def test_fault_hits_only_its_operation(emulator_server: LiveServer) -> None:
         timeout=5,
     )
 
+    assert_valid_http_response(read)
     assert (created.status_code, read.status_code) == (200, 503)
 
 

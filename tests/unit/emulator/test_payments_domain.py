@@ -123,7 +123,7 @@ def test_load_and_authorize_refuse_a_completed_session(emulator: Emulator) -> No
     token = payments.authorize(session, {"billing_address": shopper_gb()}, "pay_later")[
         "authorization_token"
     ]
-    payments.create_order(token, gb_cart(), BASE_URL)
+    emulator.order_placement.create_order(token, gb_cart(), BASE_URL)
 
     with pytest.raises(SessionCompleted):
         payments.load(session, "pay_later")
