@@ -31,6 +31,11 @@ def coupon_terms(coupon: Coupon | None, market: Market, today: date) -> CouponTe
     """The coupon's terms in a market, if it has some there and is valid today."""
     if coupon is None or not is_valid_on(coupon, today):
         return None
+    return market_terms(coupon, market)
+
+
+def market_terms(coupon: Coupon, market: Market) -> CouponTerms | None:
+    """What the coupon is worth in a market, whatever the date (None: not offered there)."""
     term = next((term for term in coupon.market_terms if term.market == market.code), None)
     if term is None:
         return None
@@ -91,8 +96,7 @@ def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
     )
     listed = []
     for coupon in coupons:
-        # Terms are read as if valid today, so an expired coupon can still be described.
-        terms = coupon_terms(coupon, market, coupon.valid_from)
+        terms = market_terms(coupon, market)
         if terms is not None:
             listed.append(
                 DemoCoupon(coupon.code, terms, coupon.valid_until, is_valid_on(coupon, today))
