@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from klarna_emulator.domain.sdk_errors import SdkError
+
 log = logging.getLogger(__name__)
 
 
@@ -242,6 +244,11 @@ def error_response(error: KlarnaApiError) -> Response:
     return response
 
 
+def sdk_error(error: SdkError) -> Response:
+    """What the JS SDK would throw, as a 400 whose error_code is the JavaScript error's name."""
+    return error_response(klarna_error(400, error.js_name, str(error)))
+
+
 def routing_error(error: HTTPException) -> Response:
     """Unknown routes and wrong methods answer loudly in Klarna's envelope, never in HTML."""
     status = error.code or 500
@@ -263,5 +270,6 @@ def unexpected_error(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """Route every error the app raises to Klarna's envelope."""
     app.register_error_handler(KlarnaApiError, error_response)
+    app.register_error_handler(SdkError, sdk_error)
     app.register_error_handler(HTTPException, routing_error)
     app.register_error_handler(Exception, unexpected_error)

@@ -239,10 +239,7 @@ class Payments:
         """
         with self.store.lock:
             session = self._open_session(session.session_id)
-            if session.pending_finalization != payment_method_category:
-                raise FinalizeNotRequired(
-                    f"no authorization of {payment_method_category!r} awaits finalize()"
-                )
+            self.require_pending_finalization(session, payment_method_category)
             problems_or_scenario = self._merge_purchase_data(session, data, payment_method_category)
             if isinstance(problems_or_scenario, dict):
                 return problems_or_scenario
@@ -250,16 +247,39 @@ class Payments:
                 self._issue_token(session, payment_method_category, problems_or_scenario)
             )
 
+    def require_pending_finalization(self, session: Session, payment_method_category: str) -> None:
+        """Raise FinalizeNotRequired unless an authorization of that category awaits finalize()."""
+        if session.pending_finalization != payment_method_category:
+            raise FinalizeNotRequired(
+                f"no authorization of {payment_method_category!r} awaits finalize()"
+            )
+
+    def review_purchase(
+        self, session: Session, data: Mapping[str, Any] | None, payment_method_category: str
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The session data with the shopper's `data` merged in, and the fields authorize()
+        would call invalid (none: the purchase flow may start). Changes nothing.
+
+        The JS SDK's purchase dialog shows the merged purchase before the shopper confirms.
+        Raises InvalidSessionId, SessionCompleted and PaymentMethodCategoryNotSupported.
+        """
+        with self.store.lock:
+            session = self._open_session(session.session_id)
+            if payment_method_category not in self.offered_categories(session):
+                raise PaymentMethodCategoryNotSupported(
+                    f"{payment_method_category!r} is not offered by this session"
+                )
+            merged = session.merged(data or {})
+            problems = first_problems(
+                *purchase_stages(API, "session_create", merged), lambda: _authorize_problems(merged)
+            )
+            return merged, problems
+
     def _merge_purchase_data(
         self, session: Session, data: Mapping[str, Any] | None, category: str
     ) -> Scenario | dict[str, Any]:
         """Validate and merge the shopper's data; a refusal payload, or the approving scenario."""
-        if category not in self.offered_categories(session):
-            raise PaymentMethodCategoryNotSupported(f"{category!r} is not offered by this session")
-        merged = session.merged(data or {})
-        problems = first_problems(
-            *purchase_stages(API, "session_create", merged), lambda: _authorize_problems(merged)
-        )
+        merged, problems = self.review_purchase(session, data, category)
         if problems:
             return {"approved": False, "show_form": True, "error": {"invalid_fields": problems}}
         session.apply(merged, self.store.now())
