@@ -17,6 +17,7 @@ from klarna_emulator.control import bp as control_bp
 from klarna_emulator.emulator import Emulator
 from klarna_emulator.errors import register_error_handlers
 from klarna_emulator.hooks import register_hooks
+from klarna_emulator.sdk import register_sdk
 
 
 def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = None) -> Flask:
@@ -36,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = No
     register_hooks(app)
     register_error_handlers(app)
     register_api(app)
+    register_sdk(app)
     if emulator.settings.control_plane_enabled:
         app.register_blueprint(control_bp)
 

@@ -13,10 +13,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from klarna_emulator.api import operations
 from klarna_emulator.api.common import json_object, no_content
 from klarna_emulator.clock import iso_millis
-from klarna_emulator.domain.sdk_errors import SdkError
 from klarna_emulator.domain.sessions import Session
 from klarna_emulator.emulator import current_emulator
-from klarna_emulator.errors import error_response, klarna_error
+from klarna_emulator.errors import klarna_error
 from klarna_emulator.faults import parse_fault
 
 bp = Blueprint("control", __name__, url_prefix="/_emulator")
@@ -25,12 +24,6 @@ bp = Blueprint("control", __name__, url_prefix="/_emulator")
 def bad_input(message: str) -> NoReturn:
     """A control-plane request that makes no sense: 400 naming the problem."""
     raise klarna_error(400, "BAD_REQUEST", message)
-
-
-@bp.errorhandler(SdkError)
-def sdk_error(error: SdkError) -> Response:
-    """What the JS SDK would throw, as a 400 whose error_code is the JavaScript error's name."""
-    return error_response(klarna_error(400, error.js_name, str(error)))
 
 
 @bp.post("/reset")

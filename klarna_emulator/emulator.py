@@ -12,6 +12,7 @@ from klarna_emulator.clock import Clock
 from klarna_emulator.config import Settings
 from klarna_emulator.domain.customer_token_api import CustomerTokenApi
 from klarna_emulator.domain.order_management import OrderManagement
+from klarna_emulator.domain.order_placement import OrderPlacement
 from klarna_emulator.domain.payments import Payments
 from klarna_emulator.scheduler import Scheduler
 from klarna_emulator.store import Store
@@ -30,10 +31,11 @@ class Emulator:
             self.store,
             settings,
             self.courier,
-            self.scheduler,
-            self.order_management,
             # Client tokens are signed per instance: a token from another run is a forgery.
             token_secret=secrets.token_bytes(32),
+        )
+        self.order_placement = OrderPlacement(
+            self.store, self.courier, self.scheduler, self.order_management
         )
         self.customer_tokens = CustomerTokenApi(self.store, self.order_management)
 

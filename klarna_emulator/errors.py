@@ -11,8 +11,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from klarna_emulator.domain.sdk_errors import SdkError
 
 log = logging.getLogger(__name__)
 
@@ -242,10 +244,21 @@ def error_response(error: KlarnaApiError) -> Response:
     return response
 
 
+def sdk_error(error: SdkError) -> Response:
+    """What the JS SDK would throw, as a 400 whose error_code is the JavaScript error's name."""
+    return error_response(klarna_error(400, error.js_name, str(error)))
+
+
 def routing_error(error: HTTPException) -> Response:
     """Unknown routes and wrong methods answer loudly in Klarna's envelope, never in HTML."""
-    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.code or 500, "BAD_REQUEST")
-    return error_response(klarna_error(error.code or 500, code, error.description or ""))
+    status = error.code or 500
+    where = f"{request.method} {request.path}"
+    if status == 404:
+        message = f"No endpoint at {where} (unknown, or not emulated: see the emulator README)"
+        return error_response(klarna_error(404, "NOT_FOUND", message))
+    if status == 405:
+        return error_response(klarna_error(405, "METHOD_NOT_ALLOWED", f"Not allowed: {where}"))
+    return error_response(klarna_error(status, "BAD_REQUEST", error.description or ""))
 
 
 def unexpected_error(error: Exception) -> Response:
@@ -257,5 +270,6 @@ def unexpected_error(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """Route every error the app raises to Klarna's envelope."""
     app.register_error_handler(KlarnaApiError, error_response)
+    app.register_error_handler(SdkError, sdk_error)
     app.register_error_handler(HTTPException, routing_error)
     app.register_error_handler(Exception, unexpected_error)

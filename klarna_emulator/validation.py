@@ -26,6 +26,9 @@ Stage = Callable[[], list[str]]
 
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
+# Addresses "must satisfy country standards"; a bad e-mail comes back as
+# `billing_address.email` (https://docs.klarna.com/payments/web-payments/additional-resources/error-handling-and-validations/validations-in-kp).
+# The emulator checks only the shape local@domain.tld.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Names: "Cannot be only numbers, must be more than 1 character. Allowed special characters:
 # -'\u2019." (address schema, https://docs.klarna.com/klarna-payments/api/payments-api)

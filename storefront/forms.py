@@ -200,7 +200,9 @@ class ShippingForm(ReturnToForm):
         super().__init__(**kwargs)
         self.method.choices = [
             SelectChoice(
-                method.code, f"{method.name}: {market.format_amount(fee)} ({method.delivery})"
+                method.code,
+                f"{method.name}: {market.format_amount(fee) if fee else 'free'}"
+                f" ({method.delivery})",
             )
             for method, fee in methods
         ]

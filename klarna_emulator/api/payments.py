@@ -38,8 +38,8 @@ def update_session(session_id: str) -> Response:
 @bp.post("/authorizations/<authorization_token>/order")
 def create_order(authorization_token: str) -> Response:
     """Place the order an authorization approved."""
-    payments = current_emulator().payments
-    return jsonify(payments.create_order(authorization_token, json_object(), base_url()))
+    placement = current_emulator().order_placement
+    return jsonify(placement.create_order(authorization_token, json_object(), base_url()))
 
 
 @bp.delete("/authorizations/<authorization_token>")
@@ -52,5 +52,5 @@ def cancel_authorization(authorization_token: str) -> Response:
 @bp.post("/authorizations/<authorization_token>/customer-token")
 def create_customer_token(authorization_token: str) -> Response:
     """Turn an authorization into a customer token for recurring payments."""
-    payments = current_emulator().payments
-    return jsonify(payments.create_customer_token(authorization_token, json_object(), base_url()))
+    tokens = current_emulator().customer_tokens
+    return jsonify(tokens.generate(authorization_token, json_object(), base_url()))

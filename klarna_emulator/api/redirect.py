@@ -24,7 +24,7 @@ def _to_confirmation(order_id: str | None) -> Response:
 @bp.get("/v1/sessions/<session_id>/redirect")
 def session_redirect(session_id: str) -> Response:
     """After a Payments order: the session's order's confirmation URL."""
-    return _to_confirmation(current_emulator().payments.order_id_of(session_id))
+    return _to_confirmation(current_emulator().order_placement.order_id_of(session_id))
 
 
 @bp.get("/v1/orders/<order_id>/redirect")

@@ -1,7 +1,7 @@
-"""The Customer Token API's behaviour: read a token, charge it (an order), cancel it.
+"""Customer tokens: generate one from an authorization (Payments API), then read, charge and
+cancel it (Customer Token API v1).
 
 Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
-(Customer Token API v1: GET /customer-token/v1/tokens/{token}, POST .../order, PATCH .../status).
 """
 
 from __future__ import annotations
@@ -11,15 +11,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from klarna_emulator.domain import categories
+from klarna_emulator.domain.authorizations import Authorization, AuthorizationStatus
 from klarna_emulator.domain.customer_tokens import CustomerToken, TokenStatus
+from klarna_emulator.domain.ids import new_id
 from klarna_emulator.domain.markets import market_for
 from klarna_emulator.domain.order_management import OrderManagement
+from klarna_emulator.domain.order_placement import session_redirect_url
 from klarna_emulator.domain.orders import FraudStatus
-from klarna_emulator.errors import TokenNotFound
+from klarna_emulator.domain.sessions import Session
+from klarna_emulator.errors import (
+    BadValue,
+    InvalidAuthorizationToken,
+    InvalidOperation,
+    TokenNotFound,
+)
 from klarna_emulator.store import Store
 from klarna_emulator.validation import (
     addresses_stage,
     currency_problems,
+    market_stage,
     order_lines_stage,
     order_totals_stage,
     require_valid,
@@ -35,6 +45,72 @@ class CustomerTokenApi:
     def __init__(self, store: Store, order_management: OrderManagement) -> None:
         self.store = store
         self.order_management = order_management
+
+    def generate(
+        self, authorization_token: str, body: Mapping[str, Any], base_url: str
+    ) -> dict[str, Any]:
+        """Generate a customer token from an authorization of a tokenizing session.
+
+        Only `tokenize` / `buy_and_tokenize` sessions, once per authorization, for the
+        session's own country (403 INVALID_OPERATION, 400 `Bad value: purchase_country`).
+        """
+        with self.store.lock:
+            authorization, session = self._tokenizable(authorization_token)
+            require_valid(
+                schema_stage("payments", "customer_token_creation_request", body),
+                market_stage(body),
+            )
+            snapshot_billing = authorization.snapshot.get("billing_address") or {}
+            billing = body.get("billing_address") or snapshot_billing
+            country = session.data["purchase_country"].upper()
+            if body["purchase_country"].upper() != country or (
+                str(billing.get("country", country)).upper() != country
+            ):
+                raise BadValue(["purchase_country"])
+            customer = body.get("customer") or session.data.get("customer") or {}
+            customer_token = CustomerToken(
+                token_id=new_id(),
+                payment_method_type=categories.INITIAL_PAYMENT_METHODS[
+                    authorization.payment_method_category
+                ]["type"],
+                purchase_country=country,
+                purchase_currency=body["purchase_currency"].upper(),
+                locale=body["locale"],
+                billing_address=copy.deepcopy(billing),
+                customer=copy.deepcopy(customer),
+                category=authorization.payment_method_category,
+                created_at=self.store.now(),
+            )
+            self.store.customer_tokens[customer_token.token_id] = customer_token
+            authorization.customer_token_id = customer_token.token_id
+            response: dict[str, Any] = {
+                "token_id": customer_token.token_id,
+                "payment_method_reference": new_id(),
+                "billing_address": copy.deepcopy(billing),
+                "customer": {k: v for k, v in customer.items() if k in ("date_of_birth", "gender")},
+            }
+            if (session.data.get("merchant_urls") or {}).get("confirmation"):
+                response["redirect_url"] = session_redirect_url(base_url, session.session_id)
+            return response
+
+    def _tokenizable(self, authorization_token: str) -> tuple[Authorization, Session]:
+        """The authorization and its session, if a customer token may be generated from them."""
+        authorization = self.store.authorizations.get(authorization_token)
+        session = self.store.sessions.get(authorization.session_id) if authorization else None
+        if (
+            authorization is None
+            or session is None
+            or self.store.now() >= authorization.expires_at
+            or authorization.status
+            not in (AuthorizationStatus.ACTIVE, AuthorizationStatus.ORDER_PLACED)
+        ):
+            raise InvalidAuthorizationToken()
+        if authorization.customer_token_id is not None:
+            raise InvalidOperation("Authorization token already consumed")
+        intent = session.data.get("intent", "buy")
+        if intent == "buy":
+            raise InvalidOperation(f"Not allowed to create customer tokens for intent {intent}.")
+        return authorization, session
 
     def token(self, token_id: str) -> CustomerToken:
         """The token, or 404 TOKEN_NOT_FOUND."""

@@ -1,14 +1,14 @@
-"""Klarna Payments v1 behaviour: sessions, the widget's load/authorize/finalize, orders, tokens.
+"""Klarna Payments v1 sessions and the widget's load / authorize / finalize.
 
 The REST blueprint, the control plane and the JS SDK all call these methods, so a purchase
-behaves the same whichever way it is driven. Klarna docs:
+behaves the same whichever way it is driven. (Create-order: order_placement.py; customer
+tokens: customer_token_api.py.) Klarna docs:
 https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
-https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-2-checkout
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -19,8 +19,6 @@ from klarna_emulator.domain import categories
 from klarna_emulator.domain.authorizations import (
     Authorization,
     AuthorizationStatus,
-    canonical_json,
-    mismatched_fields,
     purchase_snapshot,
 )
 from klarna_emulator.domain.client_token import (
@@ -28,43 +26,25 @@ from klarna_emulator.domain.client_token import (
     encode_client_token,
     token_payload,
 )
-from klarna_emulator.domain.customer_tokens import CustomerToken
 from klarna_emulator.domain.ids import new_id
-from klarna_emulator.domain.markets import PENDING_DECISION_MARKETS, market_for
-from klarna_emulator.domain.order_management import OrderManagement
-from klarna_emulator.domain.orders import FraudStatus, Order
+from klarna_emulator.domain.markets import market_for
 from klarna_emulator.domain.sdk_errors import FinalizeNotRequired, PaymentMethodCategoryNotSupported
 from klarna_emulator.domain.sessions import Session, SessionStatus, without_read_only
 from klarna_emulator.errors import (
     AuthorizationCannotBeDeleted,
-    BadValue,
     InvalidAuthorizationToken,
-    InvalidOperation,
     InvalidSessionId,
-    KlarnaApiError,
-    NotMatchingFields,
-    OrderAlreadyCompleted,
     SessionCompleted,
 )
-from klarna_emulator.scenarios import Decision, FraudEvent, Scenario, scenario_for
-from klarna_emulator.scheduler import Scheduler
+from klarna_emulator.scenarios import Decision, Scenario, scenario_for
 from klarna_emulator.store import Store
 from klarna_emulator.validation import (
     first_problems,
-    market_stage,
     purchase_stages,
     require_valid,
-    schema_stage,
 )
 
 API = "payments"
-FRAUD_DECISIONS = {
-    FraudEvent.ACCEPTED: FraudStatus.ACCEPTED,
-    FraudEvent.REJECTED: FraudStatus.REJECTED,
-}
-# Klarna's redirect after an order (credit.klarna.com/v1/sessions/<id>/redirect), served by
-# the emulator so the shopper's browser stays on this machine.
-REDIRECT_PATH = "/v1/sessions/{session_id}/redirect"
 
 
 def _email(data: Mapping[str, Any]) -> str | None:
@@ -95,15 +75,11 @@ class Payments:
         store: Store,
         settings: Settings,
         courier: Courier,
-        scheduler: Scheduler,
-        order_management: OrderManagement,
         token_secret: bytes,
     ) -> None:
         self.store = store
         self.settings = settings
         self.courier = courier
-        self.scheduler = scheduler
-        self.order_management = order_management
         self._token_secret = token_secret
 
     # Sessions -------------------------------------------------------------------------------
@@ -263,10 +239,7 @@ class Payments:
         """
         with self.store.lock:
             session = self._open_session(session.session_id)
-            if session.pending_finalization != payment_method_category:
-                raise FinalizeNotRequired(
-                    f"no authorization of {payment_method_category!r} awaits finalize()"
-                )
+            self.require_pending_finalization(session, payment_method_category)
             problems_or_scenario = self._merge_purchase_data(session, data, payment_method_category)
             if isinstance(problems_or_scenario, dict):
                 return problems_or_scenario
@@ -274,16 +247,39 @@ class Payments:
                 self._issue_token(session, payment_method_category, problems_or_scenario)
             )
 
+    def require_pending_finalization(self, session: Session, payment_method_category: str) -> None:
+        """Raise FinalizeNotRequired unless an authorization of that category awaits finalize()."""
+        if session.pending_finalization != payment_method_category:
+            raise FinalizeNotRequired(
+                f"no authorization of {payment_method_category!r} awaits finalize()"
+            )
+
+    def review_purchase(
+        self, session: Session, data: Mapping[str, Any] | None, payment_method_category: str
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The session data with the shopper's `data` merged in, and the fields authorize()
+        would call invalid (none: the purchase flow may start). Changes nothing.
+
+        The JS SDK's purchase dialog shows the merged purchase before the shopper confirms.
+        Raises InvalidSessionId, SessionCompleted and PaymentMethodCategoryNotSupported.
+        """
+        with self.store.lock:
+            session = self._open_session(session.session_id)
+            if payment_method_category not in self.offered_categories(session):
+                raise PaymentMethodCategoryNotSupported(
+                    f"{payment_method_category!r} is not offered by this session"
+                )
+            merged = session.merged(data or {})
+            problems = first_problems(
+                *purchase_stages(API, "session_create", merged), lambda: _authorize_problems(merged)
+            )
+            return merged, problems
+
     def _merge_purchase_data(
         self, session: Session, data: Mapping[str, Any] | None, category: str
     ) -> Scenario | dict[str, Any]:
         """Validate and merge the shopper's data; a refusal payload, or the approving scenario."""
-        if category not in self.offered_categories(session):
-            raise PaymentMethodCategoryNotSupported(f"{category!r} is not offered by this session")
-        merged = session.merged(data or {})
-        problems = first_problems(
-            *purchase_stages(API, "session_create", merged), lambda: _authorize_problems(merged)
-        )
+        merged, problems = self.review_purchase(session, data, category)
         if problems:
             return {"approved": False, "show_form": True, "error": {"invalid_fields": problems}}
         session.apply(merged, self.store.now())
@@ -326,108 +322,6 @@ class Payments:
             "authorization", url, payload, self.settings.authorization_callback_delay_seconds
         )
 
-    # Orders ----------------------------------------------------------------------------------
-
-    def create_order(self, token: str, body: Mapping[str, Any], base_url: str) -> dict[str, Any]:
-        """Place the order an authorization approved; return Klarna's create-order body.
-
-        The same token with the identical body returns the first order again (create-order is
-        idempotent per token); a different body answers 409. A token whose first attempt failed
-        keeps failing the same way (Klarna: a new authorization is needed, krokedil issue #31).
-        """
-        with self.store.lock:
-            authorization = self.store.authorizations.get(token)
-            if authorization is None:
-                raise InvalidAuthorizationToken()
-            if authorization.order_response is not None:
-                if canonical_json(body) == authorization.order_request:
-                    return copy.deepcopy(authorization.order_response)
-                raise OrderAlreadyCompleted()
-            session = self.store.sessions.get(authorization.session_id)
-            if session is not None and session.status is SessionStatus.COMPLETE:
-                raise SessionCompleted()
-            if session is None or not authorization.is_live(self.store.now()):
-                raise InvalidAuthorizationToken()
-            if authorization.failure is not None:
-                raise authorization.failure
-            try:
-                require_valid(*purchase_stages(API, "create_order_request", body))
-                mismatches = mismatched_fields(authorization.snapshot, body)
-                if mismatches:
-                    raise NotMatchingFields(mismatches)
-            except KlarnaApiError as error:
-                authorization.failure = error
-                raise
-            return self._place_order(session, authorization, body, base_url)
-
-    def _place_order(
-        self, session: Session, authorization: Authorization, body: Mapping[str, Any], base_url: str
-    ) -> dict[str, Any]:
-        purchase = {**authorization.snapshot, **session.data, **without_read_only(body)}
-        for key in ("billing_address", "shipping_address"):
-            if not isinstance(body.get(key), Mapping) and key in authorization.snapshot:
-                purchase[key] = copy.deepcopy(authorization.snapshot[key])
-        pending = authorization.scenario.pending
-        if (
-            pending is not None
-            and purchase["purchase_country"].upper() not in PENDING_DECISION_MARKETS
-        ):
-            pending = None
-        merchant_urls = {
-            **(session.data.get("merchant_urls") or {}),
-            **(body.get("merchant_urls") or {}),
-        }
-        order = self.order_management.open_order(
-            purchase,
-            authorization.payment_method_category,
-            FraudStatus.PENDING if pending else FraudStatus.ACCEPTED,
-            merchant_urls,
-            session.session_id,
-        )
-        if pending is not None:
-            self._schedule_fraud_decision(
-                order, FRAUD_DECISIONS[pending.event], pending.event, pending.minutes
-            )
-        response: dict[str, Any] = {
-            "order_id": order.order_id,
-            "fraud_status": order.fraud_status.value,
-            "authorized_payment_method": copy.deepcopy(
-                categories.AUTHORIZED_PAYMENT_METHODS[authorization.payment_method_category]
-            ),
-        }
-        # Klarna omits redirect_url when no confirmation URL was given.
-        if merchant_urls.get("confirmation"):
-            response["redirect_url"] = base_url.rstrip("/") + REDIRECT_PATH.format(
-                session_id=session.session_id
-            )
-        authorization.move_to(AuthorizationStatus.ORDER_PLACED)
-        authorization.order_id = order.order_id
-        authorization.order_request = canonical_json(body)
-        authorization.order_response = copy.deepcopy(response)
-        session.complete(order.order_id)
-        return response
-
-    def _schedule_fraud_decision(
-        self, order: Order, status: FraudStatus, event: FraudEvent, minutes: int
-    ) -> None:
-        def decide() -> None:
-            order.decide_fraud(status, self.store.now())
-            url = order.merchant_urls.get("notification")
-            if url:
-                self.courier.deliver(
-                    "notification", url, {"order_id": order.order_id, "event_type": event.value}
-                )
-
-        due = self.store.now() + timedelta(minutes=minutes)
-        self.store.schedule(due, f"{event.value} for order {order.order_id}", decide)
-        self.scheduler.ensure_running()
-
-    def order_id_of(self, session_id: str) -> str | None:
-        """The order a session became, if any (for Klarna's redirect after an order)."""
-        with self.store.lock:
-            session = self.store.sessions.get(session_id)
-            return session.order_id if session else None
-
     def cancel_authorization(self, token: str) -> None:
         """Release an authorization that did not become an order."""
         with self.store.lock:
@@ -440,88 +334,3 @@ class Payments:
             if authorization is None or not authorization.is_live(self.store.now()):
                 raise InvalidAuthorizationToken()
             authorization.move_to(AuthorizationStatus.CANCELLED)
-
-    # Customer tokens -------------------------------------------------------------------------
-
-    def create_customer_token(
-        self, token: str, body: Mapping[str, Any], base_url: str
-    ) -> dict[str, Any]:
-        """Turn an authorization of a tokenize / buy_and_tokenize session into a customer token.
-
-        Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
-        """
-        with self.store.lock:
-            now = self.store.now()
-            authorization = self.store.authorizations.get(token)
-            usable = (
-                authorization is not None
-                and now < authorization.expires_at
-                and (
-                    authorization.status
-                    in (AuthorizationStatus.ACTIVE, AuthorizationStatus.ORDER_PLACED)
-                )
-            )
-            session = self.store.sessions.get(authorization.session_id) if authorization else None
-            if authorization is None or session is None or not usable:
-                raise InvalidAuthorizationToken()
-            if authorization.customer_token_id is not None:
-                raise InvalidOperation("Authorization token already consumed")
-            intent = session.data.get("intent", "buy")
-            if intent == "buy":
-                raise InvalidOperation(
-                    f"Not allowed to create customer tokens for intent {intent}."
-                )
-            require_valid(
-                schema_stage(API, "customer_token_creation_request", body), market_stage(body)
-            )
-            billing = (
-                body.get("billing_address") or authorization.snapshot.get("billing_address") or {}
-            )
-            country = session.data["purchase_country"].upper()
-            if (
-                body["purchase_country"].upper() != country
-                or billing.get("country", country).upper() != country
-            ):
-                raise BadValue(["purchase_country"])
-            customer_token = self._store_customer_token(authorization, session, body, billing)
-            response: dict[str, Any] = {
-                "token_id": customer_token.token_id,
-                "payment_method_reference": new_id(),
-                "billing_address": copy.deepcopy(billing),
-                "customer": {
-                    key: value
-                    for key, value in (
-                        body.get("customer") or session.data.get("customer") or {}
-                    ).items()
-                    if key in ("date_of_birth", "gender")
-                },
-            }
-            if (session.data.get("merchant_urls") or {}).get("confirmation"):
-                response["redirect_url"] = base_url.rstrip("/") + REDIRECT_PATH.format(
-                    session_id=session.session_id
-                )
-            return response
-
-    def _store_customer_token(
-        self,
-        authorization: Authorization,
-        session: Session,
-        body: Mapping[str, Any],
-        billing: dict[str, Any],
-    ) -> CustomerToken:
-        category = authorization.payment_method_category
-        initial = categories.INITIAL_PAYMENT_METHODS[category]
-        customer_token = CustomerToken(
-            token_id=new_id(),
-            payment_method_type=initial["type"],
-            purchase_country=body["purchase_country"].upper(),
-            purchase_currency=body["purchase_currency"].upper(),
-            locale=body["locale"],
-            billing_address=copy.deepcopy(billing),
-            customer=copy.deepcopy(body.get("customer") or session.data.get("customer") or {}),
-            category=category,
-            created_at=self.store.now(),
-        )
-        self.store.customer_tokens[customer_token.token_id] = customer_token
-        authorization.customer_token_id = customer_token.token_id
-        return customer_token

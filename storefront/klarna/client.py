@@ -21,8 +21,7 @@ import importlib.metadata
 import platform
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -31,6 +30,13 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from storefront.klarna.call_log import log_call
 from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError, error_for_response
+from storefront.klarna.results import (
+    CreatedResource,
+    CreatedSession,
+    OrderDetails,
+    PlacedOrder,
+    SessionDetails,
+)
 
 # Klarna's API answers are fast; a connection that takes longer than this is not coming.
 CONNECT_TIMEOUT_MAX_SECONDS = 3.0
@@ -55,7 +61,7 @@ USER_AGENT = (
 )
 
 
-class Retry(enum.Enum):
+class RetryRule(enum.Enum):
     """When a failed call may be sent again."""
 
     IF_NOT_SENT = "if_not_sent"  # only when the request certainly never reached Klarna
@@ -73,145 +79,6 @@ class RetryPolicy:
     def delay_before(self, attempt: int) -> float:
         """Seconds to wait before attempt number `attempt` (2, 3, ...): doubling, capped."""
         return min(self.max_delay_seconds, self.first_delay_seconds * 2 ** (attempt - 2))
-
-
-@dataclass(frozen=True)
-class PaymentMethodCategory:
-    """One way to pay that Klarna offers for a session, with the name and badge to show."""
-
-    identifier: str
-    name: str
-    descriptive_asset_url: str | None
-    standard_asset_url: str | None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PaymentMethodCategory:
-        """Read one `payment_method_categories` entry."""
-        assets = data.get("asset_urls") or {}
-        return cls(
-            identifier=data["identifier"],
-            name=data.get("name") or data["identifier"],
-            descriptive_asset_url=assets.get("descriptive"),
-            standard_asset_url=assets.get("standard"),
-        )
-
-
-def categories_from_json(data: Mapping[str, Any]) -> tuple[PaymentMethodCategory, ...]:
-    """The `payment_method_categories` of a session answer (none when absent)."""
-    return tuple(
-        PaymentMethodCategory.from_json(item) for item in data.get("payment_method_categories", [])
-    )
-
-
-def optional_datetime(value: str | None) -> datetime | None:
-    """Parse Klarna's ISO 8601 timestamps (`2026-01-02T03:04:05.678Z`)."""
-    return datetime.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True)
-class CreatedSession:
-    """The answer to create session: what the widget needs."""
-
-    session_id: str
-    client_token: str = field(repr=False)
-    payment_method_categories: tuple[PaymentMethodCategory, ...]
-    raw: Mapping[str, Any] = field(repr=False)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CreatedSession:
-        """Read a create-session answer."""
-        return cls(data["session_id"], data["client_token"], categories_from_json(data), data)
-
-
-@dataclass(frozen=True)
-class SessionDetails:
-    """The answer to read session: status, expiry and the categories offered now."""
-
-    session_id: str
-    status: str
-    expires_at: datetime | None
-    order_amount_minor: int | None
-    payment_method_categories: tuple[PaymentMethodCategory, ...]
-    raw: Mapping[str, Any] = field(repr=False)
-
-    @classmethod
-    def from_json(cls, session_id: str, data: Mapping[str, Any]) -> SessionDetails:
-        """Read a read-session answer (which does not repeat the session id)."""
-        return cls(
-            session_id=session_id,
-            status=data["status"],
-            expires_at=optional_datetime(data.get("expires_at")),
-            order_amount_minor=data.get("order_amount"),
-            payment_method_categories=categories_from_json(data),
-            raw=data,
-        )
-
-
-@dataclass(frozen=True)
-class PlacedOrder:
-    """The answer to create order: Klarna's order id and its fraud decision."""
-
-    order_id: str
-    fraud_status: str
-    redirect_url: str | None
-    authorized_payment_method: str | None
-    raw: Mapping[str, Any] = field(repr=False)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PlacedOrder:
-        """Read a create-order answer; the payment method is an object, or in docs a string."""
-        method = data.get("authorized_payment_method")
-        return cls(
-            order_id=data["order_id"],
-            fraud_status=data["fraud_status"],
-            redirect_url=data.get("redirect_url"),
-            authorized_payment_method=method.get("type") if isinstance(method, dict) else method,
-            raw=data,
-        )
-
-
-@dataclass(frozen=True)
-class OrderDetails:
-    """An Order Management order: its state and the amounts captured and refunded so far."""
-
-    order_id: str
-    status: str
-    fraud_status: str
-    order_amount_minor: int
-    captured_amount_minor: int
-    refunded_amount_minor: int
-    remaining_authorized_amount_minor: int
-    purchase_currency: str
-    klarna_reference: str | None
-    merchant_reference1: str | None
-    expires_at: datetime | None
-    raw: Mapping[str, Any] = field(repr=False)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> OrderDetails:
-        """Read an Order Management order."""
-        return cls(
-            order_id=data["order_id"],
-            status=data["status"],
-            fraud_status=data["fraud_status"],
-            order_amount_minor=data["order_amount"],
-            captured_amount_minor=data.get("captured_amount", 0),
-            refunded_amount_minor=data.get("refunded_amount", 0),
-            remaining_authorized_amount_minor=data.get("remaining_authorized_amount", 0),
-            purchase_currency=data["purchase_currency"],
-            klarna_reference=data.get("klarna_reference"),
-            merchant_reference1=data.get("merchant_reference1"),
-            expires_at=optional_datetime(data.get("expires_at")),
-            raw=data,
-        )
-
-
-@dataclass(frozen=True)
-class CreatedResource:
-    """A capture or refund Klarna created: its id (from the `*-Id` header) and location."""
-
-    resource_id: str
-    location: str | None
 
 
 T = TypeVar("T")
@@ -289,7 +156,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
         """
         answer = self._call(
-            "create_session", "POST", "/payments/v1/sessions", payload, retry=Retry.IF_NOT_SENT
+            "create_session", "POST", "/payments/v1/sessions", payload, retry=RetryRule.IF_NOT_SENT
         )
         return parse_answer("create_session", answer, CreatedSession.from_json)
 
@@ -319,7 +186,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
         """
         path = path_for("/payments/v1/authorizations/{token}/order", token=authorization_token)
-        answer = self._call("create_order", "POST", path, payload, retry=Retry.IF_NOT_SENT)
+        answer = self._call("create_order", "POST", path, payload, retry=RetryRule.IF_NOT_SENT)
         return parse_answer("create_order", answer, PlacedOrder.from_json)
 
     def cancel_authorization(self, authorization_token: str) -> None:
@@ -461,7 +328,7 @@ class KlarnaClient:
         path: str,
         body: Mapping[str, Any] | None = None,
         *,
-        retry: Retry = Retry.IDEMPOTENT,
+        retry: RetryRule = RetryRule.IDEMPOTENT,
         headers: Mapping[str, str] | None = None,
         session_id: str | None = None,
         order_id: str | None = None,
@@ -571,9 +438,9 @@ def unreadable_answer(operation: str, answer: Answer, problem: str) -> KlarnaUna
     )
 
 
-def may_retry(retry: Retry, error: KlarnaUnavailableError) -> bool:
+def may_retry(retry: RetryRule, error: KlarnaUnavailableError) -> bool:
     """Whether a failed attempt may be sent again under `retry` (see the module docstring)."""
-    if retry is Retry.IDEMPOTENT:
+    if retry is RetryRule.IDEMPOTENT:
         return error.status is None or error.status in RETRYABLE_STATUSES
     return error.status is None and not error.outcome_unknown
 

@@ -168,7 +168,7 @@ def credentials_hint(api_url: str) -> str:
 
     Klarna answers wrong credentials with an HTML 401 page, not its JSON error object, and
     merchants most often hit it with credentials for another region or environment.
-    Klarna docs: https://docs.klarna.com/klarna-payments/api/payments-api (authentication)
+    Klarna docs: https://docs.klarna.com/klarna-payments/api-call-descriptions/create-session/
     """
     host = urlsplit(api_url).hostname or api_url
     match = KLARNA_API_HOST.fullmatch(host)

@@ -12,12 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from storefront.addresses import PostalAddress
+from storefront.klarna.preflight import MAX_LINE_AMOUNT
 from storefront.money import allocate
 from storefront.pricing import LineKind, PricedLine, PricedOrder, price_order
 from storefront.snapshot import CheckoutSnapshot
-
-# Klarna's largest unit_price / total_amount of one order line (OpenAPI `order_line`).
-MAX_LINE_AMOUNT = 100_000_000
 
 KLARNA_LINE_TYPES = {LineKind.GOODS: "physical", LineKind.SHIPPING: "shipping_fee"}
 

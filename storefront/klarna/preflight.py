@@ -19,6 +19,7 @@ from typing import Any
 
 from storefront import addresses
 
+# Klarna's largest unit_price / total_amount of one order line (OpenAPI `order_line`).
 MAX_LINE_AMOUNT = 100_000_000
 MAX_ORDER_LINES = 1000
 LINE_TYPES = frozenset(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from storefront.catalog_data import DEMO_COUPONS
 from storefront.extensions import db
-from storefront.models import Product, ProductPrice
+from storefront.models import Coupon, CouponMarketTerms, Product, ProductPrice
 from storefront.seed import seed_demo_data
 from tests.support.client import ShopClient
 
@@ -23,9 +24,12 @@ def test_seeding_twice_keeps_one_copy(app: Flask) -> None:
         second = seed_demo_data()
         products = db.session.scalar(sa.select(sa.func.count()).select_from(Product))
         prices = db.session.scalar(sa.select(sa.func.count()).select_from(ProductPrice))
+        coupons = db.session.scalar(sa.select(sa.func.count()).select_from(Coupon))
+        terms = db.session.scalar(sa.select(sa.func.count()).select_from(CouponMarketTerms))
     assert (first, second) == (products, 0)
     assert products >= 12
     assert prices == products * 4
+    assert (coupons, terms) == (len(DEMO_COUPONS), len(DEMO_COUPONS) * 4)
 
 
 def test_unknown_page_is_a_friendly_404(client: ShopClient) -> None:

@@ -19,6 +19,16 @@ SHOPPER_GB = {
     "phone": "+447755564318",
     "country": "GB",
 }
+SHOPPER_SE = {
+    "given_name": "Alice",
+    "family_name": "Test",
+    "email": "customer@email.se",
+    "street_address": "Södra Blasieholmshamnen 2",
+    "postal_code": "11148",
+    "city": "Stockholm",
+    "phone": "+46701740615",
+    "country": "SE",
+}
 SHOPPER_US = {
     "given_name": "Test",
     "family_name": "Person-us",
@@ -192,6 +202,11 @@ def us_sales_tax() -> dict[str, Any]:
 def shopper_gb() -> dict[str, Any]:
     """Klarna's approved GB sample persona (sample customer data page)."""
     return copy.deepcopy(SHOPPER_GB)
+
+
+def shopper_se() -> dict[str, Any]:
+    """Klarna's approved SE sample persona (sample customer data page)."""
+    return copy.deepcopy(SHOPPER_SE)
 
 
 def shopper_us() -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Check Klarna API responses against Klarna's own OpenAPI files (vendored in the emulator).
 
 Usable by any suite: `assert_valid_response(method, path, status, content_type, body)` takes
-what came over the wire (from Flask's test client or from `requests`).
+what came over the wire; `assert_valid_http_response(response)` takes a `requests` response.
 
 Rules, where the files are silent:
 - an error status the operation declares without a body schema (or does not declare) must
@@ -17,6 +17,9 @@ import json
 import re
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
+
+import requests
 
 from klarna_emulator.spec import load_spec, validator_for
 
@@ -106,3 +109,14 @@ def assert_valid_response(
         if missing:
             raise InvalidResponse(f"{where}: error envelope lacks {missing}")
     _validate(api, schema, document, where)
+
+
+def assert_valid_http_response(response: requests.Response) -> None:
+    """`assert_valid_response` for a `requests` response (method and path from its request)."""
+    assert_valid_response(
+        str(response.request.method),
+        urlsplit(str(response.request.url)).path,
+        response.status_code,
+        response.headers.get("Content-Type"),
+        response.content,
+    )

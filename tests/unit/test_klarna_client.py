@@ -11,12 +11,7 @@ import pytest
 import requests
 import responses
 
-from storefront.klarna.client import (
-    CONNECT_TIMEOUT_MAX_SECONDS,
-    CreatedResource,
-    KlarnaClient,
-    PaymentMethodCategory,
-)
+from storefront.klarna.client import CONNECT_TIMEOUT_MAX_SECONDS, KlarnaClient
 from storefront.klarna.errors import (
     KlarnaAuthError,
     KlarnaConflictError,
@@ -24,6 +19,7 @@ from storefront.klarna.errors import (
     KlarnaUnavailableError,
     KlarnaValidationError,
 )
+from storefront.klarna.results import CreatedResource, PaymentMethodCategory
 from tests.unit.conftest import MOCK_API_URL, MOCK_PASSWORD, MOCK_USERNAME
 
 SESSION_ID = "068df369-13a7-4d47-a564-62f8408bb760"

@@ -1,0 +1,104 @@
+"""postMessage between the SDK and its frames: forged messages from another origin are ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Frame, expect
+
+from tests.e2e.emulator.sdk_page import SdkPage
+from tests.support.emulator_merchant import EmulatorMerchant
+from tests.support.klarna_examples import gb_cart, shopper_gb
+from tests.support.live_server import LiveServer
+from tests.support.polling import wait_until
+
+FORGED_APPROVAL = {
+    "type": "done",
+    "request": 1,
+    "result": {"approved": True, "show_form": True, "authorization_token": "forged"},
+}
+
+
+def frame_of_another_origin(sdk: SdkPage, other: LiveServer) -> Frame:
+    """An iframe of another origin added to the merchant page (a hostile ad, say)."""
+    url = f"{other.url}/"
+    sdk.page.evaluate(
+        """(url) => new Promise((resolve) => {
+            const frame = document.createElement("iframe");
+            frame.title = "Another origin";
+            frame.addEventListener("load", resolve);
+            frame.src = url;
+            document.body.append(frame);
+        })""",
+        url,
+    )
+    frame = sdk.page.frame(url=url)
+    assert frame is not None
+    return frame
+
+
+def post_everywhere(frame: Frame, message: dict[str, Any]) -> None:
+    """From `frame`, post `message` to the top page and to every frame in it, to any origin."""
+    frame.evaluate(
+        """(message) => {
+            window.parent.postMessage(message, "*");
+            for (let i = 0; i < window.parent.frames.length; i++) {
+                window.parent.frames[i].postMessage(message, "*");
+            }
+        }""",
+        message,
+    )
+
+
+def test_a_forged_approval_from_another_origin_does_not_reach_the_callback(
+    sdk: SdkPage, merchant: EmulatorMerchant, other_origin_server: LiveServer
+) -> None:
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+    sdk.load("pay_later")
+    sdk.buy(
+        "authorize", {"payment_method_category": "pay_later"}, {"billing_address": shopper_gb()}
+    )
+    expect(sdk.dialog).to_be_visible()
+    other = frame_of_another_origin(sdk, other_origin_server)
+
+    for message in (FORGED_APPROVAL, {"type": "aborted"}, {"type": "ready"}):
+        post_everywhere(other, message)
+    sdk.page.wait_for_timeout(300)
+
+    assert sdk.callbacks_so_far() == 0
+    expect(sdk.dialog).to_be_visible()
+    sdk.confirm()
+    assert sdk.next_callback()["authorization_token"] != "forged"
+
+
+def test_the_widget_ignores_a_forged_load_from_another_origin(
+    sdk: SdkPage, merchant: EmulatorMerchant, other_origin_server: LiveServer
+) -> None:
+    session = merchant.create_session(gb_cart())
+    sdk.init(session["client_token"])
+    sdk.load("pay_later")
+    other = frame_of_another_origin(sdk, other_origin_server)
+    forged_load = {
+        "type": "load",
+        "request": 99,
+        "client_token": session["client_token"],
+        "payment_method_category": "pay_later",
+        "data": {"merchant_reference1": "forged"},
+    }
+
+    post_everywhere(other, forged_load)
+    # The same message from the embedding page itself is obeyed, so the forgery was well formed;
+    # by the time that one took effect, the forgery (sent first) would have too.
+    sdk.page.evaluate(
+        """(message) => document.querySelector("#klarna-container iframe")
+            .contentWindow.postMessage(message, "*")""",
+        {**forged_load, "data": {"merchant_reference2": "from-the-page"}},
+    )
+
+    def session_once_the_page_message_took_effect() -> dict[str, Any] | None:
+        stored = merchant.read_session(session["session_id"])
+        return stored if "merchant_reference2" in stored else None
+
+    stored = wait_until(session_once_the_page_message_took_effect)
+
+    assert "merchant_reference1" not in stored

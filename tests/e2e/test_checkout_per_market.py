@@ -1,0 +1,125 @@
+"""In Chromium, per market: add products, apply a coupon, enter addresses, choose shipping,
+and see the totals the Klarna payload builder computes."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from storefront.extensions import db
+from storefront.klarna.payloads import build_payload
+from storefront.markets import MARKETS
+from storefront.models import Cart
+from storefront.services.carts import find_cart
+from storefront.services.checkout import checkout_snapshot
+from storefront.views.shopper import today
+from tests.support.live_server import LiveServer
+from tests.support.personas import PERSONAS
+
+# market -> (coupon, products to add, shipping method label starts with)
+STORIES = {
+    "US": ("WELCOME10", ["Organic Cotton Tee", "Dark Chocolate 72 %", "The Bread Book"], "2-day"),
+    "GB": ("FREESHIP", ["Merino Hoodie", "Coffee Beans 500 g"], "Next-day"),
+    "DE": ("TAKE10", ["Desk Lamp", "Nordic Walks"], "Express"),
+    "SE": ("WELCOME10", ["Linen Throw", "Wildflower Honey", "Nordic Walks"], "Pickup"),
+}
+
+
+def payload_order_amount(server: LiveServer) -> int:
+    """The order_amount the Klarna payload builder computes for the one cart in the shop."""
+    app = server.app
+    with app.test_request_context(base_url=server.url):
+        token = db.session.scalars(sa.select(Cart.token)).one()
+        snapshot = checkout_snapshot(find_cart(token), today=today())
+        return build_payload(snapshot, include_customer=True)["order_amount"]
+
+
+def fill_address(page: Page, market: str) -> None:
+    """Type the market's Klarna persona into the details form."""
+    email, phone, address = PERSONAS[market]
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Phone").fill(phone)
+    billing = page.get_by_role("group", name="Billing address")
+    billing.get_by_label("First name").fill(address.given_name)
+    billing.get_by_label("Last name").fill(address.family_name)
+    billing.get_by_label("Street address").fill(address.street_address)
+    billing.get_by_label("Postal code").fill(address.postal_code)
+    billing.get_by_label("City").fill(address.city)
+    if market == "US":
+        billing.get_by_label("State").select_option(address.region)
+
+
+@pytest.mark.parametrize("market", list(STORIES))
+def test_checkout_totals_match_the_klarna_payload(
+    page: Page, storefront_server: LiveServer, console_errors: list[str], market: str
+) -> None:
+    coupon, products, shipping = STORIES[market]
+    page.goto("/")
+    page.get_by_label("Country").select_option(market)
+    page.get_by_role("button", name="Change").click()
+    expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
+    for product in products:
+        page.get_by_role("button", name=f"Add to cart ({product})").click()
+    page.get_by_role("link", name="Cart").click()
+    page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
+    page.get_by_role("button", name="Update quantity of " + products[0]).click()
+    page.get_by_label("Coupon code").fill(coupon.lower())
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Coupon {coupon} applied.")
+    page.get_by_role("link", name="Go to checkout").click()
+    fill_address(page, market)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label(shipping).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Order summary", level=1)).to_be_visible()
+
+    order_amount = payload_order_amount(storefront_server)
+    total = page.locator("#order-total")
+    expect(total).to_have_attribute("data-amount-minor", str(order_amount))
+    expect(total).to_have_text(MARKETS[market].format_amount(order_amount))
+    expect(
+        page.get_by_text(f"You will pay {MARKETS[market].format_amount(order_amount)}")
+    ).to_be_visible()
+    assert console_errors == []
+
+
+# A control's accessible name as browsers compute it for the common cases used in the shop:
+# aria-label, aria-labelledby, a <label>, or (for buttons) the text inside.
+UNNAMED_CONTROLS = """
+controls => controls.filter(el => el.offsetParent !== null).filter(el => {
+  const byIds = (el.getAttribute('aria-labelledby') || '').split(' ')
+    .map(id => document.getElementById(id)).filter(Boolean).map(l => l.textContent).join('');
+  const byLabels = Array.from(el.labels || []).map(l => l.textContent).join('');
+  const own = el.tagName === 'BUTTON' ? el.textContent : '';
+  return !(el.getAttribute('aria-label') || byIds || byLabels || own).trim();
+}).map(el => el.outerHTML)
+"""
+
+
+def test_every_control_on_the_shopping_pages_has_an_accessible_name(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="Add to cart (Desk Lamp)").click()
+    visited = ["/", "/products/desk-lamp", "/cart", "/checkout/details"]
+    unnamed = {}
+    for path in visited:
+        page.goto(path)
+        controls = page.locator("input:not([type=hidden]), select, textarea, button")
+        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
+    fill_address(page, "GB")
+    page.get_by_role("button", name="Save and continue").click()
+    for path in ("/checkout/shipping",):
+        controls = page.locator("input:not([type=hidden]), select, textarea, button")
+        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
+    assert unnamed == {path: [] for path in [*visited, "/checkout/shipping"]}
+
+
+def test_details_form_works_on_a_phone_sized_screen(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/products/organic-cotton-tee")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto("/checkout/details")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Enter at least two characters.").first).to_be_visible()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 390

@@ -1,0 +1,54 @@
+"""`python -m klarna_emulator`: serves the API with the credentials given on the command line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.support.klarna_examples import gb_cart
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_command_line_serves_the_api_with_the_given_credentials() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "klarna_emulator",
+            "--port",
+            "0",
+            "--username",
+            "PK1_cli",
+            "--password",
+            "cli-secret",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        assert url, "the emulator did not print its address"
+        sessions = f"{url.group(0)}/payments/v1/sessions"
+        accepted = requests.post(
+            sessions, json=gb_cart(), auth=("PK1_cli", "cli-secret"), timeout=10
+        )
+        refused = requests.post(
+            sessions,
+            json=gb_cart(),
+            auth=("PK00000_emulator", "emulator-shared-secret"),
+            timeout=10,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+    assert accepted.status_code == 200
+    assert refused.status_code == 401

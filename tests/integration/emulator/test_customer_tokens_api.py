@@ -1,0 +1,212 @@
+"""Customer tokens: generated from an authorization, read, charged and cancelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.emulator_client import KlarnaApiClient
+from tests.support.emulator_flows import authorized_token, error_of
+from tests.support.klarna_examples import gb_cart, shopper_gb
+
+TOKENS = "/customer-token/v1/tokens"
+TOKEN_REQUEST = {
+    "description": "Monthly socks",
+    "intended_use": "SUBSCRIPTION",
+    "locale": "en-GB",
+    "purchase_country": "GB",
+    "purchase_currency": "GBP",
+}
+
+
+def subscription_cart(intent: str = "tokenize") -> dict[str, Any]:
+    """The GB cart with a tokenizing intent."""
+    return {**gb_cart(), "intent": intent}
+
+
+def generate(api: KlarnaApiClient, token: str, **change: Any) -> Any:
+    """POST generate-customer-token for an authorization token."""
+    return api.post(
+        f"/payments/v1/authorizations/{token}/customer-token", json={**TOKEN_REQUEST, **change}
+    )
+
+
+@pytest.fixture
+def customer_token(api: KlarnaApiClient) -> str:
+    """An ACTIVE customer token of the approved GB shopper."""
+    response = generate(api, authorized_token(api, subscription_cart()))
+    assert response.status_code == 200
+    return str(response.json["token_id"])
+
+
+def charge(api: KlarnaApiClient, token_id: str, **headers: str) -> Any:
+    """POST an order on a customer token: the GB cart without its market fields."""
+    cart = gb_cart()
+    body = {
+        key: cart[key]
+        for key in ("purchase_currency", "order_amount", "order_tax_amount", "order_lines")
+    }
+    body["merchant_urls"] = {"confirmation": "http://127.0.0.1:8000/done"}
+    return api.post(f"{TOKENS}/{token_id}/order", json=body, headers=headers)
+
+
+def test_generate_customer_token_answers_the_token(api: KlarnaApiClient) -> None:
+    token = authorized_token(api, subscription_cart())
+
+    response = generate(api, token, customer={"date_of_birth": "1970-07-10", "gender": "male"})
+
+    assert response.status_code == 200
+    assert response.json["token_id"]
+    assert response.json["billing_address"] == shopper_gb()
+    assert response.json["customer"] == {"date_of_birth": "1970-07-10", "gender": "male"}
+
+
+def test_generate_customer_token_for_intent_buy_is_an_invalid_operation(
+    api: KlarnaApiClient,
+) -> None:
+    response = generate(api, authorized_token(api))
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Not allowed to create customer tokens for intent buy."],
+    )
+
+
+def test_generate_customer_token_twice_finds_the_token_consumed(api: KlarnaApiClient) -> None:
+    token = authorized_token(api, subscription_cart())
+    generate(api, token)
+
+    response = generate(api, token)
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Authorization token already consumed"],
+    )
+
+
+def test_generate_customer_token_and_create_order_with_one_buy_and_tokenize_token(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart("buy_and_tokenize"))
+
+    order = api.post(
+        f"/payments/v1/authorizations/{token}/order", json=subscription_cart("buy_and_tokenize")
+    )
+    generated = generate(api, token)
+
+    assert (order.status_code, generated.status_code) == (200, 200)
+
+
+def test_generate_customer_token_in_another_country_is_a_bad_value(api: KlarnaApiClient) -> None:
+    token = authorized_token(api, subscription_cart())
+
+    response = generate(api, token, purchase_country="IE", purchase_currency="EUR", locale="en-IE")
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_country"])
+
+
+def test_generate_customer_token_without_a_description_is_a_bad_value(api: KlarnaApiClient) -> None:
+    token = authorized_token(api, subscription_cart())
+    body = {key: value for key, value in TOKEN_REQUEST.items() if key != "description"}
+
+    response = api.post(f"/payments/v1/authorizations/{token}/customer-token", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: description"])
+
+
+def test_generate_customer_token_with_an_unknown_token_answers_404(api: KlarnaApiClient) -> None:
+    response = generate(api, "unknown")
+
+    assert error_of(response) == (404, "NOT_FOUND", ["Invalid authorization token"])
+
+
+def test_read_customer_token_shows_status_and_method(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    response = api.get(f"{TOKENS}/{customer_token}")
+
+    assert response.status_code == 200
+    assert response.json == {"status": "ACTIVE", "payment_method_type": "INVOICE"}
+
+
+def test_read_customer_token_answers_token_not_found(api: KlarnaApiClient) -> None:
+    response = api.get(f"{TOKENS}/unknown")
+
+    assert error_of(response)[:2] == (404, "TOKEN_NOT_FOUND")
+
+
+def test_token_order_creates_an_order_management_order(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    response = charge(api, customer_token)
+
+    assert response.status_code == 200
+    body = response.json
+    assert body["fraud_status"] == "ACCEPTED"
+    order = api.get(f"/ordermanagement/v1/orders/{body['order_id']}").json
+    assert (order["order_amount"], order["purchase_country"]) == (2499, "GB")
+    redirect = api.get(body["redirect_url"])
+    assert redirect.headers["Location"] == "http://127.0.0.1:8000/done"
+
+
+def test_token_order_in_another_currency_is_a_bad_value(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    body = {**gb_cart(), "purchase_currency": "EUR"}
+
+    response = api.post(f"{TOKENS}/{customer_token}/order", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_currency"])
+
+
+def test_token_order_checks_the_arithmetic(api: KlarnaApiClient, customer_token: str) -> None:
+    body = {**gb_cart(), "order_amount": 2500}
+
+    response = api.post(f"{TOKENS}/{customer_token}/order", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: order_amount"])
+
+
+def test_token_order_on_a_cancelled_token_is_refused(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    cancelled = api.patch(f"{TOKENS}/{customer_token}/status", json={"status": "CANCELLED"})
+
+    response = charge(api, customer_token)
+
+    assert cancelled.status_code == 202
+    assert error_of(response)[:2] == (403, "TOKEN_CANCELED")
+    assert api.get(f"{TOKENS}/{customer_token}").json["status"] == "CANCELLED"
+
+
+def test_token_order_on_a_suspended_token_is_refused(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    api.post(f"/_emulator/customer-tokens/{customer_token}/suspend")
+
+    response = charge(api, customer_token)
+
+    assert error_of(response)[:2] == (403, "TOKEN_SUSPENDED")
+
+
+def test_token_order_on_an_unknown_token_answers_token_not_found(api: KlarnaApiClient) -> None:
+    assert error_of(charge(api, "unknown"))[:2] == (404, "TOKEN_NOT_FOUND")
+
+
+def test_change_token_status_accepts_only_cancelled(
+    api: KlarnaApiClient, customer_token: str
+) -> None:
+    response = api.patch(f"{TOKENS}/{customer_token}/status", json={"status": "ACTIVE"})
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: status"])
+
+
+def test_change_token_status_of_an_unknown_token_answers_token_not_found(
+    api: KlarnaApiClient,
+) -> None:
+    response = api.patch(f"{TOKENS}/unknown/status", json={"status": "CANCELLED"})
+
+    assert error_of(response)[:2] == (404, "TOKEN_NOT_FOUND")

@@ -1,0 +1,398 @@
+"""Order Management over HTTP: read, capture, refund, cancel, release, extend, update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.emulator_client import KlarnaApiClient
+from tests.support.emulator_flows import error_of, place_order
+from tests.support.klarna_examples import shopper_gb
+
+ORDERS = "/ordermanagement/v1/orders"
+UNKNOWN_ORDER = "f3392f8b-6116-4073-ab96-e330819e2c07"
+
+
+@pytest.fixture
+def order_id(api: KlarnaApiClient) -> str:
+    """A placed, accepted order of the GB cart (2499)."""
+    return place_order(api)
+
+
+def order(api: KlarnaApiClient, order_id: str) -> dict[str, Any]:
+    """The order as Order Management shows it."""
+    response = api.get(f"{ORDERS}/{order_id}")
+    assert response.status_code == 200
+    return dict(response.json)
+
+
+def capture(api: KlarnaApiClient, order_id: str, amount: int, **extra: Any) -> Any:
+    """POST a capture."""
+    return api.post(f"{ORDERS}/{order_id}/captures", json={"captured_amount": amount, **extra})
+
+
+def refund(api: KlarnaApiClient, order_id: str, amount: int) -> Any:
+    """POST a refund."""
+    return api.post(f"{ORDERS}/{order_id}/refunds", json={"refunded_amount": amount})
+
+
+def test_get_order_shows_the_authorized_order(api: KlarnaApiClient, order_id: str) -> None:
+    body = order(api, order_id)
+
+    assert body["status"] == "AUTHORIZED"
+    assert (body["order_amount"], body["original_order_amount"]) == (2499, 2499)
+    assert (body["captured_amount"], body["refunded_amount"]) == (0, 0)
+    assert body["remaining_authorized_amount"] == 2499
+    assert len(body["klarna_reference"]) == 7
+    assert body["expires_at"] == "2025-03-31T12:00:00Z"
+    assert body["initial_payment_method"]["type"] == "INVOICE"
+
+
+def test_get_order_answers_no_such_order(api: KlarnaApiClient) -> None:
+    response = api.get(f"{ORDERS}/{UNKNOWN_ORDER}")
+
+    assert error_of(response)[:2] == (404, "NO_SUCH_ORDER")
+
+
+def test_get_order_with_a_malformed_id_answers_invalid_order_id(api: KlarnaApiClient) -> None:
+    response = api.get(f"{ORDERS}/not-a-uuid")
+
+    assert error_of(response) == (400, "INVALID_ORDER_ID", ["Order ID must be a valid UUID."])
+
+
+def test_capture_answers_201_with_capture_id_and_location(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    response = capture(api, order_id, 1000, description="First parcel", reference="P-1")
+
+    assert response.status_code == 201
+    assert response.get_data() == b""
+    capture_id = response.headers["Capture-Id"]
+    assert (
+        response.headers["Location"] == f"http://localhost{ORDERS}/{order_id}/captures/{capture_id}"
+    )
+    shown = api.get(response.headers["Location"]).json
+    assert (shown["captured_amount"], shown["description"], shown["reference"]) == (
+        1000,
+        "First parcel",
+        "P-1",
+    )
+    assert shown["klarna_reference"].endswith("-1")
+    body = order(api, order_id)
+    assert (body["status"], body["remaining_authorized_amount"]) == ("PART_CAPTURED", 1499)
+
+
+def test_captures_up_to_the_order_amount_make_it_captured(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1000)
+    capture(api, order_id, 1499)
+
+    listed = api.get(f"{ORDERS}/{order_id}/captures").json
+    body = order(api, order_id)
+
+    assert [c["captured_amount"] for c in listed] == [1000, 1499]
+    assert (body["status"], body["captured_amount"], body["remaining_authorized_amount"]) == (
+        "CAPTURED",
+        2499,
+        0,
+    )
+
+
+def test_capture_above_the_remaining_amount_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 2000)
+
+    response = capture(api, order_id, 500)
+
+    assert error_of(response)[:2] == (403, "CAPTURE_NOT_ALLOWED")
+    assert order(api, order_id)["captured_amount"] == 2000
+
+
+def test_capture_of_a_cancelled_order_is_not_allowed(api: KlarnaApiClient, order_id: str) -> None:
+    api.post(f"{ORDERS}/{order_id}/cancel")
+
+    response = capture(api, order_id, 100)
+
+    assert error_of(response)[:2] == (403, "CAPTURE_NOT_ALLOWED")
+
+
+def test_capture_after_28_days_finds_the_order_expired(api: KlarnaApiClient, order_id: str) -> None:
+    api.post("/_emulator/clock", json={"advance_seconds": 28 * 86400})
+
+    response = capture(api, order_id, 100)
+
+    assert error_of(response) == (
+        403,
+        "CAPTURE_NOT_ALLOWED",
+        [f"Order {order_id} is expired. Capture not possible."],
+    )
+    assert order(api, order_id)["status"] == "EXPIRED"
+
+
+def test_capture_without_an_amount_is_a_bad_value(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.post(f"{ORDERS}/{order_id}/captures", json={"description": "x"})
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: captured_amount"])
+
+
+def test_capture_of_an_unknown_order_answers_no_such_order(api: KlarnaApiClient) -> None:
+    assert error_of(capture(api, UNKNOWN_ORDER, 1))[:2] == (404, "NO_SUCH_ORDER")
+
+
+def test_get_capture_answers_no_such_capture(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.get(f"{ORDERS}/{order_id}/captures/{UNKNOWN_ORDER}")
+
+    assert error_of(response)[:2] == (404, "NO_SUCH_CAPTURE")
+
+
+def test_refund_answers_201_with_refund_id_and_location(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 2499)
+
+    response = refund(api, order_id, 499)
+
+    assert response.status_code == 201
+    refund_id = response.headers["Refund-Id"]
+    shown = api.get(response.headers["Location"]).json
+    assert (shown["refund_id"], shown["refunded_amount"]) == (refund_id, 499)
+    body = order(api, order_id)
+    assert (body["refunded_amount"], body["captures"][0]["refunded_amount"]) == (499, 499)
+
+
+def test_refund_of_everything_closes_a_captured_order(api: KlarnaApiClient, order_id: str) -> None:
+    capture(api, order_id, 2499)
+
+    refund(api, order_id, 2499)
+
+    assert order(api, order_id)["status"] == "CLOSED"
+
+
+def test_refund_above_the_captured_amount_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1000)
+
+    response = refund(api, order_id, 1001)
+
+    assert error_of(response) == (
+        403,
+        "REFUND_NOT_ALLOWED",
+        ["Over refund is not allowed. Refund not possible."],
+    )
+
+
+def test_refund_without_captures_is_not_allowed(api: KlarnaApiClient, order_id: str) -> None:
+    response = refund(api, order_id, 100)
+
+    assert error_of(response) == (
+        403,
+        "REFUND_NOT_ALLOWED",
+        ["Order has no captures. Refund not possible"],
+    )
+
+
+def test_get_refund_answers_not_found(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.get(f"{ORDERS}/{order_id}/refunds/{UNKNOWN_ORDER}")
+
+    assert error_of(response)[:2] == (404, "NOT_FOUND")
+
+
+def test_cancel_answers_204_and_the_order_is_cancelled(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.post(f"{ORDERS}/{order_id}/cancel")
+
+    assert response.status_code == 204
+    body = order(api, order_id)
+    assert (body["status"], body["remaining_authorized_amount"]) == ("CANCELLED", 0)
+
+
+def test_cancel_after_a_capture_is_not_allowed(api: KlarnaApiClient, order_id: str) -> None:
+    capture(api, order_id, 100)
+
+    response = api.post(f"{ORDERS}/{order_id}/cancel")
+
+    assert error_of(response) == (
+        403,
+        "CANCEL_NOT_ALLOWED",
+        ["Order has previous captures. Cancel not possible."],
+    )
+
+
+def test_release_remaining_authorization_ends_a_part_captured_order(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1000)
+
+    response = api.post(f"{ORDERS}/{order_id}/release-remaining-authorization")
+
+    assert response.status_code == 204
+    body = order(api, order_id)
+    assert (body["status"], body["order_amount"], body["remaining_authorized_amount"]) == (
+        "CAPTURED",
+        1000,
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("captured", "message"), [(0, "has no captures"), (2499, "fully captured")]
+)
+def test_release_remaining_authorization_needs_a_part_capture(
+    api: KlarnaApiClient, order_id: str, captured: int, message: str
+) -> None:
+    if captured:
+        capture(api, order_id, captured)
+
+    response = api.post(f"{ORDERS}/{order_id}/release-remaining-authorization")
+
+    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+    assert message in response.json["error_messages"][0]
+
+
+def test_extend_authorization_time_adds_28_days_up_to_180(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    statuses = [
+        api.post(f"{ORDERS}/{order_id}/extend-authorization-time").status_code for _ in range(6)
+    ]
+
+    assert statuses == [204, 204, 204, 204, 204, 204]
+    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"  # 28 * 7 = 196 > 180
+    response = api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
+    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+
+
+def test_extend_authorization_time_of_a_cancelled_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    api.post(f"{ORDERS}/{order_id}/cancel")
+
+    response = api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
+
+    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+
+
+def test_update_authorization_sets_amount_and_lines(api: KlarnaApiClient, order_id: str) -> None:
+    lines = [order(api, order_id)["order_lines"][0]]
+
+    response = api.patch(
+        f"{ORDERS}/{order_id}/authorization", json={"order_amount": 2000, "order_lines": lines}
+    )
+
+    assert response.status_code == 204
+    body = order(api, order_id)
+    assert (body["order_amount"], body["original_order_amount"], len(body["order_lines"])) == (
+        2000,
+        2499,
+        1,
+    )
+
+
+def test_update_authorization_below_the_captured_amount_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1500)
+
+    response = api.patch(f"{ORDERS}/{order_id}/authorization", json={"order_amount": 1000})
+
+    assert error_of(response) == (
+        403,
+        "NOT_ALLOWED",
+        ["Resulting authorization amount 1000 cannot be less than the captured amount 1500."],
+    )
+
+
+def test_update_authorization_with_lines_that_do_not_add_up_is_a_bad_value(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    lines = order(api, order_id)["order_lines"]
+
+    response = api.patch(
+        f"{ORDERS}/{order_id}/authorization", json={"order_amount": 100, "order_lines": lines}
+    )
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: order_amount"])
+
+
+def test_update_customer_details_replaces_the_shipping_address(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    moved = {**shopper_gb(), "street_address": "1 New Road"}
+
+    response = api.patch(f"{ORDERS}/{order_id}/customer-details", json={"shipping_address": moved})
+
+    assert response.status_code == 204
+    body = order(api, order_id)
+    assert body["shipping_address"]["street_address"] == "1 New Road"
+    assert body["billing_address"] == shopper_gb()
+
+
+def test_update_customer_details_of_a_cancelled_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    api.post(f"{ORDERS}/{order_id}/cancel")
+
+    response = api.patch(
+        f"{ORDERS}/{order_id}/customer-details", json={"shipping_address": shopper_gb()}
+    )
+
+    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+
+
+def test_update_merchant_references_sets_and_clears(api: KlarnaApiClient, order_id: str) -> None:
+    api.patch(
+        f"{ORDERS}/{order_id}/merchant-references",
+        json={"merchant_reference1": "A", "merchant_reference2": "B"},
+    )
+
+    response = api.patch(
+        f"{ORDERS}/{order_id}/merchant-references", json={"merchant_reference2": ""}
+    )
+
+    assert response.status_code == 204
+    body = order(api, order_id)
+    assert (body["merchant_reference1"], "merchant_reference2" in body) == ("A", False)
+
+
+def test_update_merchant_references_refuses_an_overlong_reference(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    response = api.patch(
+        f"{ORDERS}/{order_id}/merchant-references", json={"merchant_reference1": "x" * 256}
+    )
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: merchant_reference1"])
+
+
+def test_add_shipping_info_appends_tracking(api: KlarnaApiClient, order_id: str) -> None:
+    info = {
+        "shipping_company": "DHL US",
+        "shipping_method": "Home",
+        "tracking_number": "63456415674545679874",
+    }
+
+    response = api.post(f"{ORDERS}/{order_id}/shipping-info", json={"shipping_info": [info]})
+
+    assert response.status_code == 204
+    assert order(api, order_id)["shipping_info"] == [info]
+
+
+def test_add_shipping_info_needs_at_least_one_entry(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.post(f"{ORDERS}/{order_id}/shipping-info", json={"shipping_info": []})
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: shipping_info"])
+
+
+def test_acknowledge_answers_204_every_time(api: KlarnaApiClient, order_id: str) -> None:
+    responses = [api.post(f"{ORDERS}/{order_id}/acknowledge") for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [204, 204]
+
+
+def test_acknowledge_of_an_unknown_order_answers_no_such_order(api: KlarnaApiClient) -> None:
+    response = api.post(f"{ORDERS}/{UNKNOWN_ORDER}/acknowledge")
+
+    assert error_of(response)[:2] == (404, "NO_SUCH_ORDER")
