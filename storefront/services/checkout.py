@@ -1,4 +1,4 @@
-"""Checkout service: contact, addresses, shipping, and the snapshot every amount comes from.
+"""Checkout service: coupon, contact, addresses, shipping, and the snapshot of them all.
 
 The checkout steps are ordered (cart, details, shipping, summary, and then the payment step);
 `next_step` says which one a cart has reached, so no page can be used before the data it
@@ -12,15 +12,21 @@ from datetime import date
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
 from storefront.extensions import db
 from storefront.markets import MARKETS, TaxClass
-from storefront.models import AddressKind, Cart, CartAddress, ProductPrice
+from storefront.models import AddressKind, Cart, CartAddress, Coupon, ProductPrice
 from storefront.pricing import PricedOrder, price_order
-from storefront.services.coupons import coupon_terms
-from storefront.services.errors import CheckoutIncomplete, InvalidDetails, UnknownShippingMethod
+from storefront.services.coupons import MAX_CODE_LENGTH, coupon_terms, is_valid_on
+from storefront.services.errors import (
+    CheckoutIncomplete,
+    CouponRefused,
+    InvalidDetails,
+    UnknownShippingMethod,
+)
 from storefront.shipping import ShippingMethod, shipping_method, shipping_methods
 from storefront.snapshot import CheckoutSnapshot, LineItem
 from storefront.urls import absolute_url
@@ -197,6 +203,41 @@ def store_address(cart: Cart, kind: AddressKind, address: PostalAddress) -> None
         cart.addresses.append(row)
     for name in ADDRESS_FIELDS:
         setattr(row, name, getattr(address, name))
+
+
+def apply_coupon(cart: Cart, code: str, *, today: date) -> None:
+    """Attach a coupon to the cart, or refuse it with the reason (the cart stays unchanged)."""
+    code = code.strip().upper()
+    coupon = None
+    if code and len(code) <= MAX_CODE_LENGTH:
+        coupon = db.session.scalars(
+            sa.select(Coupon).where(Coupon.code == code).options(selectinload(Coupon.market_terms))
+        ).one_or_none()
+    if coupon is None:
+        raise CouponRefused(f"There is no coupon code {code[:MAX_CODE_LENGTH]}.")
+    market = MARKETS[cart.market]
+    if coupon.valid_from > today:
+        raise CouponRefused(f"Coupon {code} can be used from {coupon.valid_from:%d %B %Y}.")
+    if not is_valid_on(coupon, today):
+        raise CouponRefused(f"Coupon {code} expired on {coupon.valid_until:%d %B %Y}.")
+    terms = coupon_terms(coupon, market, today)
+    if terms is None:
+        raise CouponRefused(f"Coupon {code} cannot be used in {market.name}.")
+    subtotal = price_order(checkout_snapshot(cart, today=today)).goods_subtotal_minor
+    shortfall = terms.shortfall_minor(subtotal)
+    if shortfall:
+        raise CouponRefused(
+            f"Coupon {code} needs {market.format_amount(terms.minimum_subtotal_minor)} of goods;"
+            f" add {market.format_amount(shortfall)} more to use it."
+        )
+    cart.coupon = coupon
+    db.session.commit()
+
+
+def remove_coupon(cart: Cart) -> None:
+    """Take the coupon off the cart."""
+    cart.coupon = None
+    db.session.commit()
 
 
 def shipping_options(priced: PricedOrder) -> list[tuple[ShippingMethod, int]]:

@@ -1,4 +1,4 @@
-"""Coupon service: apply and remove a cart's coupon, and the coupons to show on the home page."""
+"""Coupon lookups: a coupon's terms in a market on a date, and the coupons the home page lists."""
 
 from __future__ import annotations
 
@@ -10,21 +10,19 @@ from sqlalchemy.orm import selectinload
 
 from storefront.coupons import CouponKind, CouponTerms
 from storefront.extensions import db
-from storefront.markets import MARKETS, Market
-from storefront.models import Cart, Coupon
-from storefront.services.errors import CouponRefused
+from storefront.markets import Market
+from storefront.models import Coupon
 
 MAX_CODE_LENGTH = 32
 
 
 @dataclass(frozen=True)
 class DemoCoupon:
-    """A coupon as the home page lists it: code, terms in the market, and whether it is valid."""
+    """A coupon as the home page lists it: code, terms in the market, and a note if not valid."""
 
     code: str
     terms: CouponTerms
-    valid_until: date | None
-    valid_today: bool
+    not_valid_note: str | None  # e.g. "expired 31 August 2024"; None: valid today
 
 
 def coupon_terms(coupon: Coupon | None, market: Market, today: date) -> CouponTerms | None:
@@ -55,40 +53,6 @@ def is_valid_on(coupon: Coupon, today: date) -> bool:
     )
 
 
-def apply_coupon(cart: Cart, code: str, goods_subtotal_minor: int, *, today: date) -> None:
-    """Attach a coupon to the cart, or refuse it with the reason (the cart stays unchanged)."""
-    code = code.strip().upper()
-    coupon = None
-    if code and len(code) <= MAX_CODE_LENGTH:
-        coupon = db.session.scalars(
-            sa.select(Coupon).where(Coupon.code == code).options(selectinload(Coupon.market_terms))
-        ).one_or_none()
-    if coupon is None:
-        raise CouponRefused(f"There is no coupon code {code[:MAX_CODE_LENGTH]}.")
-    market = MARKETS[cart.market]
-    if coupon.valid_from > today:
-        raise CouponRefused(f"Coupon {code} can be used from {coupon.valid_from:%d %B %Y}.")
-    if not is_valid_on(coupon, today):
-        raise CouponRefused(f"Coupon {code} expired on {coupon.valid_until:%d %B %Y}.")
-    terms = coupon_terms(coupon, market, today)
-    if terms is None:
-        raise CouponRefused(f"Coupon {code} cannot be used in {market.name}.")
-    shortfall = terms.shortfall_minor(goods_subtotal_minor)
-    if shortfall:
-        raise CouponRefused(
-            f"Coupon {code} needs {market.format_amount(terms.minimum_subtotal_minor)} of goods;"
-            f" add {market.format_amount(shortfall)} more to use it."
-        )
-    cart.coupon = coupon
-    db.session.commit()
-
-
-def remove_coupon(cart: Cart) -> None:
-    """Take the coupon off the cart."""
-    cart.coupon = None
-    db.session.commit()
-
-
 def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
     """Every coupon with terms in the market, valid or not, for the demo's home page."""
     coupons = db.session.scalars(
@@ -98,7 +62,14 @@ def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
     for coupon in coupons:
         terms = market_terms(coupon, market)
         if terms is not None:
-            listed.append(
-                DemoCoupon(coupon.code, terms, coupon.valid_until, is_valid_on(coupon, today))
-            )
+            listed.append(DemoCoupon(coupon.code, terms, not_valid_note(coupon, today)))
     return listed
+
+
+def not_valid_note(coupon: Coupon, today: date) -> str | None:
+    """Why a coupon cannot be used today, in a few words (None: it can)."""
+    if coupon.valid_from > today:
+        return f"valid from {coupon.valid_from:%d %B %Y}"
+    if not is_valid_on(coupon, today):
+        return f"expired {coupon.valid_until:%d %B %Y}"
+    return None

@@ -10,9 +10,7 @@ from flask import Blueprint, flash, render_template
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
-from storefront.services import carts, coupons
-from storefront.services.checkout import checkout_overview
-from storefront.services.errors import ShopError
+from storefront.services import carts, checkout
 from storefront.views.shopper import (
     current_cart,
     current_or_new_cart,
@@ -29,7 +27,7 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 def show() -> str:
     """Show the cart with its totals, tax breakdown and coupon."""
     cart = current_cart()
-    overview = checkout_overview(cart, today=today()) if cart else None
+    overview = checkout.checkout_overview(cart, today=today()) if cart else None
     return render_template(
         "cart/show.html",
         cart=cart,
@@ -46,13 +44,14 @@ def add() -> Response:
     form = AddToCartForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect_back("cart.show")
-    try:
-        carts.add_item(current_or_new_cart(), form.sku.data, form.quantity.data)
-    except ShopError as error:
-        flash(error.user_message, "error")
-        return redirect_back("cart.show")
-    flash("Added to your cart.", "success")
+    else:
+        run_service(
+            carts.add_item,
+            current_or_new_cart(),
+            form.sku.data,
+            form.quantity.data,
+            done="Added to your cart.",
+        )
     return redirect_back("cart.show")
 
 
@@ -92,15 +91,9 @@ def apply_coupon() -> Response:
     elif cart is None or not cart.lines:
         flash("Add something to your cart before applying a coupon.", "error")
     else:
-        subtotal = checkout_overview(cart, today=today()).priced.goods_subtotal_minor
         code = form.code.data.upper()
         run_service(
-            coupons.apply_coupon,
-            cart,
-            code,
-            subtotal,
-            today=today(),
-            done=f"Coupon {code} applied.",
+            checkout.apply_coupon, cart, code, today=today(), done=f"Coupon {code} applied."
         )
     return redirect_back("cart.show")
 
@@ -111,5 +104,5 @@ def remove_coupon() -> Response:
     form = ActionForm()
     cart = current_cart(for_update=True)
     if form.validate_on_submit() and cart is not None:
-        run_service(coupons.remove_coupon, cart, done="Coupon removed.")
+        run_service(checkout.remove_coupon, cart, done="Coupon removed.")
     return redirect_back("cart.show")

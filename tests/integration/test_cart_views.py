@@ -203,3 +203,30 @@ def test_home_shows_demo_coupons_and_prices_in_the_market(
         assert f"<code>{code}</code>" in page
     assert "24,99\xa0€" in page  # the tee's DE price
     assert "10,00\xa0€ off the goods, on orders of 60,00\xa0€ or more" in page
+
+
+def test_coupon_not_yet_valid_or_not_for_this_market_is_refused(
+    seeded: Flask, client: ShopClient
+) -> None:
+    from datetime import timedelta
+
+    from storefront.extensions import db
+    from storefront.models import Coupon, CouponMarketTerms
+
+    with seeded.app_context():
+        soon = Coupon(code="SOON", kind="percent", percent_off_bp=500)
+        soon.valid_from, soon.valid_until = today() + timedelta(days=1), None
+        soon.market_terms.append(CouponMarketTerms(market="GB"))
+        sweden_only = Coupon(code="SVERIGE", kind="percent", percent_off_bp=500)
+        sweden_only.valid_from, sweden_only.valid_until = today(), None
+        sweden_only.market_terms.append(CouponMarketTerms(market="SE"))
+        db.session.add_all([soon, sweden_only])
+        db.session.commit()
+    add(client, "TEE-ORG")
+    starts = (today() + timedelta(days=1)).strftime("%d %B %Y")
+    client.post_form("/cart/coupon", {"code": "SOON"})
+    assert ("error", f"Coupon SOON can be used from {starts}.") in flashes(client)
+    client.post_form("/cart/coupon", {"code": "SVERIGE"})
+    assert ("error", "Coupon SVERIGE cannot be used in United Kingdom.") in flashes(client)
+    assert f"(valid from {starts}: try it" in client.get("/").get_data(as_text=True)
+    assert order_amount(seeded, client) == 2000
