@@ -55,9 +55,19 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per page area, plus the error pages."""
-    from storefront.views import cart, catalog, checkout, errors, market, shopper
+    from storefront.views import (
+        cart,
+        catalog,
+        checkout,
+        errors,
+        klarna_callbacks,
+        market,
+        orders,
+        payment,
+        shopper,
+    )
 
-    for module in (catalog, cart, checkout, market):
+    for module in (catalog, cart, checkout, market, payment, orders, klarna_callbacks):
         app.register_blueprint(module.bp)
     shopper.init_app(app)
     errors.init_app(app)

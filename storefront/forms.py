@@ -206,3 +206,28 @@ class ShippingForm(ReturnToForm):
             )
             for method, fee in methods
         ]
+
+
+class PlaceOrderForm(FlaskForm):
+    """What checkout.js posts after Klarna's authorize(): the token and what it was for."""
+
+    authorization_token = HiddenField(validators=[DataRequired(), Length(max=255)])
+    klarna_session_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    purchase_fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+
+
+class OrderLookupForm(FlaskForm):
+    """Find an order by its number and the email address it was placed with."""
+
+    number = StringField(
+        "Order number",
+        filters=[strip],
+        validators=[DataRequired("Enter your order number."), Length(max=16)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired("Enter the email address of the order."), Length(max=99)],
+        render_kw={"autocomplete": "email"},
+    )

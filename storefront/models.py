@@ -136,3 +136,172 @@ class CartAddress(db.Model):
     country: Mapped[str] = mapped_column(sa.String(2))
 
     cart: Mapped[Cart] = relationship(back_populates="addresses")
+
+
+class Payment(db.Model):
+    """A cart's Klarna payment: its reserved order number and the Klarna session it pays in.
+
+    One per cart, created when the shopper reaches the payment step. The order number is
+    reserved once and sent as `merchant_reference1`; the Klarna session may be replaced (it
+    expired, or the market changed) and the callback secret with it. The row outlives its
+    cart, which is deleted once the order is placed.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cart.id", ondelete="SET NULL"), unique=True
+    )
+    order_number: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    market: Mapped[str] = mapped_column(sa.String(2))
+    klarna_session_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    client_token: Mapped[str | None] = mapped_column(sa.Text)
+    # Klarna's offered categories as [{identifier, name, asset_url}], shown as Klarna sent them.
+    payment_method_categories: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    # sha256 of the exact body last sent to create or update session.
+    payload_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    session_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Proves an authorization callback comes from Klarna (it sits in the URL Klarna was given).
+    callback_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Klarna refused this shopper and cart (hard decline): Klarna is not offered again.
+    declined_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now()
+    )
+
+    cart: Mapped[Cart | None] = relationship()
+    order: Mapped[Order | None] = relationship(back_populates="payment")
+    events: Mapped[list[PaymentEvent]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan", order_by="PaymentEvent.id"
+    )
+
+
+class OrderStatus(StrEnum):
+    """Where a shop order stands; moves only along ORDER_TRANSITIONS."""
+
+    PLACING = "placing"  # claimed for a Klarna session; create order sent, answer not recorded
+    PAID = "paid"  # Klarna accepted (fraud_status ACCEPTED): authorized, to capture on shipping
+    ON_HOLD = "on_hold"  # Klarna is reviewing it (fraud_status PENDING); do not ship
+    REJECTED = "rejected"  # Klarna refused it (fraud_status REJECTED, at once or after review)
+    CANCELLED = "cancelled"  # the merchant cancelled it; nothing Klarna says revives it
+
+
+# Klarna docs (fraud_status and the pending-order review):
+# https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PLACING: frozenset({OrderStatus.PAID, OrderStatus.ON_HOLD, OrderStatus.REJECTED}),
+    OrderStatus.ON_HOLD: frozenset({OrderStatus.PAID, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+class InvalidTransition(Exception):
+    """An order was asked to move to a status its current status does not lead to."""
+
+    def __init__(self, current: OrderStatus, requested: OrderStatus) -> None:
+        super().__init__(f"an order cannot go from {current} to {requested}")
+        self.current = current
+        self.requested = requested
+
+
+class Order(db.Model):
+    """A shop order: what was bought, where it goes, and its Klarna order's state.
+
+    Exactly one per Klarna session (unique `klarna_session_id`) and per payment. Lines,
+    amounts and addresses are copied from the cart when the order is claimed, so the order
+    keeps what Klarna was asked to pay for after the cart is gone.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id"), unique=True)
+    klarna_session_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Kept while the order is placed, to send create order again or cancel the authorization.
+    klarna_authorization_token: Mapped[str] = mapped_column(sa.String(255))
+    klarna_order_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    klarna_fraud_status: Mapped[str | None] = mapped_column(sa.String(16))
+    klarna_payment_method: Mapped[str | None] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(16))  # an OrderStatus
+    market: Mapped[str] = mapped_column(sa.String(2))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    email: Mapped[str] = mapped_column(sa.String(99))
+    phone: Mapped[str] = mapped_column(sa.String(99))
+    billing_address: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    shipping_address: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    total_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    tax_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    tax_included: Mapped[bool]  # VAT inside the line totals, or US sales tax on top
+    claimed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now()
+    )
+
+    payment: Mapped[Payment] = relationship(back_populates="order")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+
+    def transition_to(self, new: OrderStatus) -> None:
+        """Move to `new` if ORDER_TRANSITIONS allows it, else raise InvalidTransition."""
+        current = OrderStatus(self.status)
+        if new not in ORDER_TRANSITIONS[current]:
+            raise InvalidTransition(current, new)
+        self.status = new
+
+
+class OrderLine(db.Model):
+    """A line of an order as Klarna was sent it: goods or shipping, with its discount and VAT."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # a storefront.pricing.LineKind
+    reference: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    quantity: Mapped[int]
+    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    discount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    tax_rate_bp: Mapped[int]
+    total_minor: Mapped[int] = mapped_column(sa.BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class PaymentEventKind(StrEnum):
+    """What happened to a payment, as its append-only event log records it."""
+
+    SESSION_CREATED = "session_created"
+    SESSION_UPDATED = "session_updated"
+    SESSION_DISCARDED = "session_discarded"
+    ORDER_CLAIMED = "order_claimed"
+    ORDER_CREATED = "order_created"
+    ORDER_REFUSED = "order_refused"
+    ORDER_OUTCOME_UNKNOWN = "order_outcome_unknown"
+    AUTHORIZATION_CANCELLED = "authorization_cancelled"
+    FRAUD_DECISION = "fraud_decision"
+    NOTIFICATION_IGNORED = "notification_ignored"
+    DECLINED = "declined"
+
+
+class PaymentEvent(db.Model):
+    """One thing that happened to a payment, with Klarna's ids for it; never changed afterwards."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))  # a PaymentEventKind
+    amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Klarna's id of what the event is about: a session id or an order id.
+    klarna_reference: Mapped[str | None] = mapped_column(sa.String(64))
+    correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now()
+    )
+
+    payment: Mapped[Payment] = relationship(back_populates="events")
+
+
+@sa.event.listens_for(PaymentEvent, "before_update")
+def refuse_event_change(mapper: object, connection: object, event: PaymentEvent) -> None:
+    """The payment log is append-only: an event, once written, is never changed."""
+    raise ValueError(f"payment event {event.id} is append-only")

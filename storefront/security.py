@@ -46,7 +46,8 @@ def content_security_policy(sdk_url: str) -> str:
         "font-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
-        "form-action": "'self'",
+        # The place-order POST redirects to Klarna's redirect_url, which returns the shopper.
+        "form-action": f"'self' {klarna}",
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())

@@ -53,3 +53,40 @@ class CheckoutIncomplete(ShopError):
 
 class CartChanged(ShopError):
     """Two requests changed the cart at once; the later one is refused and can be retried."""
+
+
+class PaymentError(ShopError):
+    """A payment step failed; the message ends with a reference the shop's support can look up.
+
+    The reference is Klarna's correlation id when Klarna answered, so one id finds the call in
+    the shop's log and at Klarna's merchant support.
+    """
+
+    def __init__(self, user_message: str, *, reference: str | None = None) -> None:
+        text = f"{user_message} (Reference: {reference})" if reference else user_message
+        super().__init__(text)
+        self.reference = reference
+
+
+class PaymentUnavailable(PaymentError):
+    """Klarna could not be reached or could not take the request; trying again may work."""
+
+
+class PaymentDeclined(PaymentError):
+    """Klarna declined this purchase; Klarna is not offered for this cart any more."""
+
+
+class AuthorizeAgain(PaymentError):
+    """The shopper's Klarna authorization cannot be used (cart changed, expired); ask again."""
+
+
+class PaymentOutcomeUnknown(PaymentError):
+    """Klarna may have placed the order but the shop could not find out yet; never pay twice."""
+
+
+class OrderInProgress(ShopError):
+    """An order for this cart is being placed right now; `number` is the order to look at."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__("Your order is being placed. Please wait a moment.")
+        self.number = number

@@ -73,13 +73,7 @@ def details() -> Response | str:
     form = DetailsForm(current_market(), data=details_form_data(cart, overview))
     if form.validate_on_submit():
         try:
-            checkout.save_details(
-                cart,
-                email=form.email.data,
-                phone=form.phone.data,
-                billing=form.billing_address(),
-                shipping=form.shipping_address(),
-            )
+            save_details_from(cart, form)
         except InvalidDetails as error:
             flash(error.user_message, "error")
         else:
@@ -88,6 +82,17 @@ def details() -> Response | str:
     elif form.is_submitted():
         flash("Please correct the highlighted details.", "error")
     return render_template("checkout/details.html", form=form, overview=overview, snapshot=snapshot)
+
+
+def save_details_from(cart: Cart, form: DetailsForm) -> None:
+    """Store a validated details form on the cart (raises InvalidDetails)."""
+    checkout.save_details(
+        cart,
+        email=form.email.data,
+        phone=form.phone.data,
+        billing=form.billing_address(),
+        shipping=form.shipping_address(),
+    )
 
 
 def details_form_data(cart: Cart, overview: CheckoutOverview) -> dict:

@@ -69,6 +69,21 @@ def test_scrub_masks_tokens_and_emails_in_free_text() -> None:
     assert mask_secret("short") == "…"
 
 
+def test_scrub_drops_the_query_of_merchant_urls_where_callback_secrets_live() -> None:
+    body = {
+        "merchant_urls": {
+            "authorization": "https://shop.example/klarna/authorization?key=s3cret",
+            "confirmation": "https://shop.example/orders/FF-1",
+        }
+    }
+    assert scrub(body) == {
+        "merchant_urls": {
+            "authorization": f"https://shop.example/klarna/authorization?{SCRUBBED}",
+            "confirmation": "https://shop.example/orders/FF-1",
+        }
+    }
+
+
 def test_scrub_path_masks_the_authorization_token() -> None:
     path = scrub_path(f"/payments/v1/authorizations/{TOKEN}/order")
     assert path == "/payments/v1/authorizations/1eddf502…/order"

@@ -1,0 +1,449 @@
+"""Order service: turn a Klarna authorization into exactly one shop order, then follow it.
+
+`place_order` runs for the shopper's browser (they pressed Buy) and for Klarna's authorization
+callback (they may have closed the tab), possibly at the same instant, twice over (a double
+click, a back-button resubmit). Exactly one order comes out per Klarna session:
+1. The payment row is locked (SELECT ... FOR UPDATE): on PostgreSQL a second attempt waits
+   here until the first has made its claim. SQLite has no row locks, hence step 3.
+2. An order that exists already is the answer; an attempt still placing it is waited for.
+3. Otherwise the attempt claims the session by inserting the order as PLACING. The unique
+   constraints on `order.klarna_session_id` and `order.payment_id` let exactly one insert win
+   on any database; the loser goes back to step 2 and answers with the winner's order.
+4. Only the winner calls create order, outside any lock, and records Klarna's answer.
+Every way create order can fail has a named outcome (see `refusal`): the claim is released
+when Klarna certainly made no order, and kept (PLACING) when it may have made one.
+Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from storefront.extensions import db
+from storefront.klarna import get_klarna
+from storefront.klarna.bodies import order_body, purchase_fingerprint
+from storefront.klarna.client import PlacedOrder
+from storefront.klarna.errors import (
+    KlarnaConflictError,
+    KlarnaError,
+    KlarnaForbiddenError,
+    KlarnaNotFoundError,
+    KlarnaRejectedError,
+    KlarnaSessionCompletedError,
+    KlarnaUnavailableError,
+)
+from storefront.models import (
+    Cart,
+    InvalidTransition,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentEventKind,
+)
+from storefront.pricing import PricedOrder, price_order
+from storefront.services.checkout import CheckoutStep, checkout_snapshot, require_step
+from storefront.services.errors import (
+    AuthorizeAgain,
+    OrderInProgress,
+    PaymentDeclined,
+    PaymentError,
+    PaymentOutcomeUnknown,
+    PaymentUnavailable,
+)
+from storefront.services.payment import (
+    DECLINED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    checked,
+    decline,
+    matches_secret,
+    merchant_context,
+    record,
+    utcnow,
+)
+from storefront.snapshot import CheckoutSnapshot
+
+log = logging.getLogger(__name__)
+
+# How often a waiting attempt looks again at an order another attempt is placing.
+POLL_INTERVAL_SECONDS = 0.1
+
+# Klarna's fraud_status on create order and in Order Management -> the order's status.
+# Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
+STATUS_FOR_FRAUD_STATUS = {
+    "ACCEPTED": OrderStatus.PAID,
+    "PENDING": OrderStatus.ON_HOLD,
+    "REJECTED": OrderStatus.REJECTED,
+}
+
+OUTCOME_UNKNOWN_MESSAGE = (
+    "We could not confirm your payment with Klarna yet. Please don't pay again: "
+    "your order page will show the result."
+)
+CHANGED_MESSAGE = (
+    "Your order changed after you confirmed it with Klarna, so we have not charged you. "
+    "Please check your order and confirm again."
+)
+EXPIRED_MESSAGE = "Your Klarna confirmation has expired. Please confirm your payment again."
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The order a place-order attempt ended with; `redirect_url` only for the one that made it.
+
+    Klarna's `redirect_url` lets Klarna set its cookie before sending the shopper on to the
+    confirmation page; an attempt that found the order placed already has none.
+    """
+
+    order: Order
+    redirect_url: str | None = None
+
+
+def place_order(
+    payment_id: int,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None = None,
+    wait_seconds: float = 0.0,
+) -> Placement:
+    """Place the order for an authorization of `klarna_session_id`, exactly once.
+
+    `purchase_fingerprint_seen` is the fingerprint of the purchase the page had the shopper
+    authorize (None from the callback, which cannot know it). An attempt that finds another
+    one placing the order waits up to `wait_seconds` for it, then raises OrderInProgress.
+    Raises AuthorizeAgain, PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and
+    CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        payment = locked_payment(payment_id)
+        order = payment.order
+        if order is None:
+            claimed = claim(
+                payment,
+                authorization_token,
+                klarna_session_id=klarna_session_id,
+                today=today,
+                purchase_fingerprint_seen=purchase_fingerprint_seen,
+            )
+            if claimed is not None:
+                return create_klarna_order(*claimed, authorization_token)
+            continue  # another attempt inserted its claim first: answer with its order
+        db.session.commit()  # release the lock before waiting or answering
+        if order.status != OrderStatus.PLACING:
+            return Placement(order)
+        if time.monotonic() >= deadline:
+            raise OrderInProgress(order.number)
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def locked_payment(payment_id: int) -> Payment:
+    """The payment with its order, its row locked until the next commit (PostgreSQL)."""
+    db.session.expire_all()  # see what other attempts committed meanwhile
+    query = sa.select(Payment).where(Payment.id == payment_id).with_for_update(of=Payment)
+    return db.session.scalars(query).one()
+
+
+def claim(
+    payment: Payment,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None,
+) -> tuple[Order, CheckoutSnapshot] | None:
+    """Insert the order as PLACING for the cart as it is now; None if another attempt won."""
+    if payment.declined_at is not None:
+        raise PaymentDeclined(DECLINED_MESSAGE)
+    cart = payment.cart
+    if cart is None or payment.klarna_session_id != klarna_session_id:
+        # The shopper authorized in a Klarna session this cart no longer uses (it expired
+        # and was replaced while the page was open): release that authorization.
+        cancel_authorization(payment, authorization_token, reason="session was replaced")
+        db.session.commit()
+        raise AuthorizeAgain(EXPIRED_MESSAGE)
+    snapshot = checkout_snapshot(cart, today=today)
+    require_step(snapshot, CheckoutStep.SUMMARY)
+    if purchase_fingerprint_seen is not None and not matches_secret(
+        purchase_fingerprint_seen, purchase_fingerprint(snapshot)
+    ):
+        cancel_authorization(payment, authorization_token, reason="cart changed after authorize")
+        db.session.commit()
+        raise AuthorizeAgain(CHANGED_MESSAGE)
+    try:
+        # Any flush from here on may hit the unique constraints: the claim is all or nothing.
+        order = new_order(payment, snapshot, price_order(snapshot), authorization_token)
+        db.session.add(order)
+        record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return order, snapshot
+
+
+def new_order(
+    payment: Payment, snapshot: CheckoutSnapshot, priced: PricedOrder, authorization_token: str
+) -> Order:
+    """The order (status PLACING) with the snapshot's lines, amounts, contact and addresses."""
+    assert snapshot.billing_address is not None and snapshot.shipping_address is not None
+    assert payment.klarna_session_id is not None
+    return Order(
+        number=payment.order_number,
+        payment=payment,
+        klarna_session_id=payment.klarna_session_id,
+        klarna_authorization_token=authorization_token,
+        status=OrderStatus.PLACING,
+        market=snapshot.market.code,
+        currency=snapshot.market.currency,
+        email=snapshot.email,
+        phone=snapshot.phone,
+        billing_address=asdict(snapshot.billing_address),
+        shipping_address=asdict(snapshot.shipping_address),
+        total_minor=priced.total_minor,
+        tax_minor=priced.tax_minor,
+        tax_included=snapshot.market.prices_include_tax,
+        claimed_at=utcnow(),
+        lines=[
+            OrderLine(
+                kind=line.kind,
+                reference=line.reference,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price_minor=line.unit_price_minor,
+                discount_minor=line.discount_minor,
+                tax_rate_bp=line.tax_rate_bp,
+                total_minor=line.total_minor,
+            )
+            for line in priced.lines
+        ],
+    )
+
+
+def create_klarna_order(
+    order: Order, snapshot: CheckoutSnapshot, authorization_token: str
+) -> Placement:
+    """Call create order for a claimed order and record Klarna's answer (or its failure)."""
+    payment = order.payment
+    try:
+        body = checked(payment, order_body(snapshot, merchant_context(payment)))
+    except PaymentError:
+        release_claim(order, detail="pre-flight refused the create-order body")
+        raise
+    try:
+        placed = send_create_order(authorization_token, body)
+    except KlarnaError as error:
+        raise refusal(order, authorization_token, error) from error
+    return Placement(record_placed(order, placed), placed.redirect_url)
+
+
+def send_create_order(authorization_token: str, body: dict) -> PlacedOrder:
+    """Create order; after an answer that got lost, send the identical request once more.
+
+    One authorization can become only one order, so the same token with the same body cannot
+    charge twice: Klarna answers the repeat with the order it made, or with an error if the
+    first request did make one (then the outcome stays unknown).
+    """
+    klarna = get_klarna()
+    try:
+        return klarna.create_order(authorization_token, body)
+    except KlarnaUnavailableError as error:
+        if not error.outcome_unknown:
+            raise
+        log.warning("create order outcome unknown (%s); asking once more", error)
+    return klarna.create_order(authorization_token, body)
+
+
+def record_placed(order: Order, placed: PlacedOrder) -> Order:
+    """Store Klarna's order and fraud decision; consume the cart unless Klarna refused."""
+    payment = order.payment
+    status = STATUS_FOR_FRAUD_STATUS.get(placed.fraud_status)
+    if status is None:
+        # Not one of Klarna's three values: hold the order rather than ship it unchecked.
+        log.warning("order %s: unknown fraud_status %r", order.number, placed.fraud_status)
+        status = OrderStatus.ON_HOLD
+    order.klarna_order_id = placed.order_id
+    order.klarna_fraud_status = placed.fraud_status
+    order.klarna_payment_method = placed.authorized_payment_method
+    order.transition_to(status)
+    record(
+        payment,
+        PaymentEventKind.ORDER_CREATED,
+        amount_minor=order.total_minor,
+        klarna_reference=placed.order_id,
+        detail=f"fraud_status {placed.fraud_status}",
+    )
+    if status is OrderStatus.REJECTED:
+        decline(payment, detail="create order answered fraud_status REJECTED")
+    elif payment.cart is not None:
+        # The cart became this order: the shopper's next visit starts a new, empty one.
+        cart = payment.cart
+        payment.cart = None
+        db.session.delete(cart)
+    db.session.commit()
+    return order
+
+
+def refusal(order: Order, authorization_token: str, error: KlarnaError) -> PaymentError:
+    """Record a failed create order and return the shopper-facing error for it.
+
+    - 409 (the data differs from what was authorized): no order; release the claim, cancel
+      the authorization so the shopper's credit is not held, ask to authorize again.
+    - 404 NOT_FOUND (token expired after 60 minutes, or replaced): no order; ask again.
+    - 403 REJECTED: no order; Klarna declined the shopper, stop offering Klarna.
+    - A lost answer, 404 SESSION_COMPLETED or 403 "token already consumed": Klarna may
+      have made the order; keep the claim (PLACING) so nothing can place a second one.
+    - Anything else (5xx before sending, 400, 401): no order; the shopper may try again.
+    """
+    payment = order.payment
+    reference = error.correlation_id
+    if isinstance(error, KlarnaSessionCompletedError | KlarnaForbiddenError) or (
+        isinstance(error, KlarnaUnavailableError) and error.outcome_unknown
+    ):
+        log.error("order %s: create order outcome unknown: %s", order.number, error)
+        record(
+            payment,
+            PaymentEventKind.ORDER_OUTCOME_UNKNOWN,
+            amount_minor=order.total_minor,
+            correlation_id=reference,
+            detail=str(error),
+        )
+        db.session.commit()
+        return PaymentOutcomeUnknown(OUTCOME_UNKNOWN_MESSAGE, reference=reference or order.number)
+    release_claim(order, detail=str(error), correlation_id=reference)
+    if isinstance(error, KlarnaConflictError):
+        cancel_authorization(payment, authorization_token, reason="create order answered 409")
+        db.session.commit()
+        return AuthorizeAgain(CHANGED_MESSAGE, reference=reference)
+    if isinstance(error, KlarnaNotFoundError):
+        return AuthorizeAgain(EXPIRED_MESSAGE, reference=reference)
+    if isinstance(error, KlarnaRejectedError):
+        decline(payment, detail="create order answered 403 REJECTED")
+        db.session.commit()
+        return PaymentDeclined(DECLINED_MESSAGE, reference=reference)
+    log.warning("order %s: create order failed: %s", order.number, error)
+    return PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference)
+
+
+def release_claim(order: Order, *, detail: str, correlation_id: str | None = None) -> None:
+    """Delete a claim Klarna made no order for, so a new authorization can be placed."""
+    record(
+        order.payment,
+        PaymentEventKind.ORDER_REFUSED,
+        amount_minor=order.total_minor,
+        correlation_id=correlation_id,
+        detail=detail,
+    )
+    db.session.delete(order)
+    db.session.commit()
+
+
+def cancel_authorization(payment: Payment, authorization_token: str, *, reason: str) -> None:
+    """Release an authorization the shop will not turn into an order (the caller commits).
+
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/cancel-an-authorization
+    """
+    try:
+        get_klarna().cancel_authorization(authorization_token)
+    except KlarnaNotFoundError:
+        return  # expired, replaced or cancelled already: nothing is held
+    except KlarnaError as error:
+        # The hold lapses by itself when the token expires; the shopper is not blocked.
+        log.warning("payment %s: could not cancel an authorization: %s", payment.id, error)
+        return
+    record(payment, PaymentEventKind.AUTHORIZATION_CANCELLED, detail=reason)
+
+
+def apply_fraud_decision(order: Order) -> None:
+    """Read the order back from Klarna and apply its fraud decision (pending-order notice).
+
+    The notification itself is never trusted: Klarna docs say to read the order back.
+    A decision that would revive an order the merchant cancelled is logged and ignored.
+    Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
+    Raises PaymentUnavailable when Klarna cannot be asked (Klarna then sends the notice again).
+    """
+    assert order.klarna_order_id is not None
+    try:
+        details = get_klarna().get_order(order.klarna_order_id)
+    except KlarnaError as error:
+        raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=error.correlation_id) from error
+    status = STATUS_FOR_FRAUD_STATUS.get(details.fraud_status)
+    if status is None or status == order.status:
+        return
+    try:
+        order.transition_to(status)
+    except InvalidTransition as refused:
+        record(
+            order.payment,
+            PaymentEventKind.NOTIFICATION_IGNORED,
+            klarna_reference=order.klarna_order_id,
+            detail=str(refused),
+        )
+    else:
+        order.klarna_fraud_status = details.fraud_status
+        record(
+            order.payment,
+            PaymentEventKind.FRAUD_DECISION,
+            klarna_reference=order.klarna_order_id,
+            detail=f"fraud_status {details.fraud_status}",
+        )
+    db.session.commit()
+
+
+def find_payment(
+    cart: Cart | None, klarna_session_id: str, authorization_token: str
+) -> Payment | None:
+    """The payment a place-order POST is for, or None if the poster has no claim to one.
+
+    If that token already placed an order for that session, its payment (the poster holds the
+    token, so they authorized it; the cart was consumed, maybe by Klarna's callback). Else
+    the payment of the shopper's own cart.
+    """
+    order = db.session.scalars(
+        sa.select(Order).where(Order.klarna_session_id == klarna_session_id)
+    ).one_or_none()
+    if order is not None and matches_secret(authorization_token, order.klarna_authorization_token):
+        return order.payment
+    if cart is None:
+        return None
+    return db.session.scalars(sa.select(Payment).where(Payment.cart_id == cart.id)).one_or_none()
+
+
+def find_order(number: str) -> Order | None:
+    """The order with this number, with its lines and payment loaded."""
+    return db.session.scalars(
+        sa.select(Order)
+        .where(Order.number == number)
+        .options(selectinload(Order.lines), selectinload(Order.payment))
+    ).one_or_none()
+
+
+def look_up_order(number: str, email: str) -> Order | None:
+    """The order with this number and email (any spacing or case), or None."""
+    order = find_order(number.strip().upper())
+    if order is None or order.email.casefold() != email.strip().casefold():
+        return None
+    return order
+
+
+def find_payment_by_session(klarna_session_id: str) -> Payment | None:
+    """The payment whose current Klarna session this is."""
+    return db.session.scalars(
+        sa.select(Payment).where(Payment.klarna_session_id == klarna_session_id)
+    ).one_or_none()
+
+
+def find_order_by_klarna_id(klarna_order_id: str) -> Order | None:
+    """The order Klarna knows by this id."""
+    return db.session.scalars(
+        sa.select(Order).where(Order.klarna_order_id == klarna_order_id)
+    ).one_or_none()

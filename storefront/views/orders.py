@@ -1,0 +1,59 @@
+"""Order pages: the confirmation Klarna sends the shopper back to, and lookup by number + email.
+
+An order page is shown only to the browser that placed the order (its number is kept in the
+signed session cookie) or to someone who knows the order's number and email address.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from werkzeug.wrappers import Response
+
+from storefront.forms import OrderLookupForm
+from storefront.markets import MARKETS
+from storefront.models import OrderStatus
+from storefront.services import orders
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+
+# Session key: the numbers of the orders this browser may see, newest last.
+ORDERS_KEY = "orders"
+REMEMBERED_ORDERS = 20
+# While an order is being placed its page reloads itself this often (a meta refresh, not JS).
+PLACING_REFRESH_SECONDS = 3
+
+
+def remember_order(number: str) -> None:
+    """Let this browser see the order's page from now on."""
+    numbers = [n for n in session.get(ORDERS_KEY, []) if n != number]
+    session[ORDERS_KEY] = [*numbers, number][-REMEMBERED_ORDERS:]
+
+
+@bp.get("/<number>")
+def confirmation(number: str) -> Response | str:
+    """The order: number, lines, totals, addresses and where its Klarna payment stands."""
+    order = orders.find_order(number) if number in session.get(ORDERS_KEY, []) else None
+    if order is None:
+        flash("Enter your order number and email address to see your order.", "error")
+        return redirect(url_for("orders.lookup"))
+    return render_template(
+        "orders/confirmation.html",
+        order=order,
+        order_market=MARKETS[order.market],
+        statuses=OrderStatus,
+        refresh_seconds=PLACING_REFRESH_SECONDS if order.status == OrderStatus.PLACING else None,
+    )
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+def lookup() -> Response | str:
+    """Find an order by its number and email address."""
+    form = OrderLookupForm()
+    if form.validate_on_submit():
+        order = orders.look_up_order(form.number.data, form.email.data)
+        if order is not None:
+            remember_order(order.number)
+            return redirect(url_for("orders.confirmation", number=order.number))
+        # One message for both a wrong number and a wrong email: no hint which one exists.
+        flash("We found no order with that number and email address.", "error")
+    return render_template("orders/lookup.html", form=form)

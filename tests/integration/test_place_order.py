@@ -1,0 +1,325 @@
+"""Placing the order: a token becomes exactly one order; each Klarna answer has an outcome."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from storefront.extensions import db
+from storefront.models import Order, OrderStatus, Payment, PaymentEvent
+from tests.support.client import ShopClient
+from tests.support.live_server import LiveServer
+from tests.support.payment_flow import (
+    authorize,
+    callback,
+    callback_body,
+    edit,
+    emulator_of,
+    klarna_operations,
+    last_request_id,
+    open_payment_page,
+    pay,
+    place,
+)
+
+MINUTE = 60
+
+
+def orders_in(app: Flask) -> list[dict[str, Any]]:
+    """Every order's number, status, Klarna id and total."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Order.number, Order.status, Order.klarna_order_id, Order.total_minor)
+        ).all()
+        return [row._asdict() for row in rows]
+
+
+def callback_key(app: Flask) -> str:
+    """The callback secret of the only payment."""
+    with app.app_context():
+        key = db.session.scalars(sa.select(Payment.callback_secret)).one()
+        assert key
+        return key
+
+
+def event_kinds(app: Flask) -> list[str]:
+    """The payment log's event kinds, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(sa.select(PaymentEvent.kind).order_by(PaymentEvent.id)))
+
+
+def add_fault(server: LiveServer, operation: str, **fault: Any) -> None:
+    """Make the emulator's next call(s) of an operation fail."""
+    response = server.app.test_client().post(
+        "/_emulator/faults", json={"operation": operation, **fault}
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+def test_place_order_accepted_makes_a_paid_order_and_consumes_the_cart(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "US", (("TEE-ORG", 2), ("COF-BEAN", 1)))
+    token = authorize(emulator_server, state)["authorization_token"]
+    response = place(client, state, token)
+    [order] = orders_in(seeded)
+    klarna_order = emulator_of(emulator_server).store.orders[order["klarna_order_id"]]
+    assert response.status_code == 303
+    # Klarna's redirect_url first (Klarna sets its cookie), then back to the confirmation.
+    assert response.headers["Location"].startswith(f"{emulator_server.url}/v1/sessions/")
+    assert order["status"] == OrderStatus.PAID
+    assert order["total_minor"] == klarna_order.order_amount
+    assert klarna_order.purchase["merchant_reference1"] == order["number"]
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+    page = client.get(f"/orders/{order['number']}").get_data(as_text=True)
+    assert "Thank you for your order" in page
+    assert "Organic Cotton Tee" in page and "509 Amsterdam Ave" in page
+    assert f'data-amount-minor="{order["total_minor"]}"' in page
+    assert event_kinds(seeded) == ["session_created", "order_claimed", "order_created"]
+
+
+def test_place_order_twice_with_one_token_gives_one_order(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    first = place(client, state, token)
+    before = last_request_id(emulator_server)
+    second = place(client, state, token)  # the back button, then the form posted again
+    [order] = orders_in(seeded)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == f"/orders/{order['number']}"
+    assert klarna_operations(emulator_server, since=before) == []
+
+
+def test_place_order_after_the_callback_answers_with_the_callbacks_order(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "DE")
+    payload = authorize(emulator_server, state)
+    hook = callback(seeded.test_client(), callback_key(seeded), callback_body(payload, state))
+    before = last_request_id(emulator_server)
+    response = place(client, state, payload["authorization_token"])
+    [order] = orders_in(seeded)
+    assert hook.status_code == 200
+    assert response.headers["Location"] == f"/orders/{order['number']}"
+    assert order["status"] == OrderStatus.PAID
+    assert klarna_operations(emulator_server, since=before) == []
+    assert "Thank you for your order" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def test_place_order_refuses_a_cart_changed_after_authorize_and_cancels_the_token(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    edit(client, "items/TEE-ORG/quantity", {"quantity": "2"})  # e.g. in another tab
+    before = last_request_id(emulator_server)
+    response = place(client, state, token)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    authorization = emulator_of(emulator_server).store.authorizations[token]
+    assert response.headers["Location"] == "/checkout/payment"
+    assert "Your order changed after you confirmed it with Klarna" in page
+    assert klarna_operations(emulator_server, since=before) == ["cancel_authorization"]
+    assert authorization.status == "cancelled"
+    assert orders_in(seeded) == []
+
+
+def test_callback_for_a_changed_cart_gets_409_releases_the_claim_and_cancels(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    payload = authorize(emulator_server, state)
+    # Changed on the cart page after authorizing: the session and the token hold 1 tee.
+    client.post_form("/cart/items/TEE-ORG/quantity", {"quantity": "2"})
+    before = last_request_id(emulator_server)
+    hook = callback(seeded.test_client(), callback_key(seeded), callback_body(payload, state))
+    assert hook.status_code == 200
+    assert hook.get_json()["outcome"] == "not placed: AuthorizeAgain"
+    assert klarna_operations(emulator_server, since=before) == [
+        "create_order",
+        "cancel_authorization",
+    ]
+    assert orders_in(seeded) == []
+    assert event_kinds(seeded)[-3:] == [
+        "order_claimed",
+        "order_refused",
+        "authorization_cancelled",
+    ]
+
+
+def test_place_order_with_an_expired_token_asks_to_authorize_again(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    old_token = authorize(emulator_server, state)["authorization_token"]
+    emulator_of(emulator_server).store.advance_clock(61 * MINUTE)
+    response = place(client, state, old_token)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your Klarna confirmation has expired" in page
+    assert orders_in(seeded) == []
+    new_token = authorize(emulator_server, state)["authorization_token"]
+    place(client, state, new_token)
+    assert [order["status"] for order in orders_in(seeded)] == [OrderStatus.PAID]
+
+
+def test_place_order_for_a_replaced_session_asks_to_authorize_again(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    emulator_of(emulator_server).store.advance_clock(49 * 60 * MINUTE)
+    edit(client, "items/TEE-ORG/quantity", {"quantity": "2"})  # replaces the expired session
+    response = place(client, state, token)
+    assert response.headers["Location"] == "/checkout/payment"
+    assert orders_in(seeded) == []
+
+
+def test_place_order_pending_is_on_hold_until_klarnas_notification(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "US", email="customer+pend-accept-05@email.us")
+    token = authorize(emulator_server, state)["authorization_token"]
+    place(client, state, token)
+    [order] = orders_in(seeded)
+    page = client.get(f"/orders/{order['number']}").get_data(as_text=True)
+    assert order["status"] == OrderStatus.ON_HOLD
+    assert "Klarna is reviewing this purchase" in page
+    notice = {"order_id": order["klarna_order_id"], "event_type": "FRAUD_RISK_ACCEPTED"}
+    # Before Klarna decided, a (forged or early) notice changes nothing: the read-back rules.
+    early = callback(seeded.test_client(), callback_key(seeded), notice, "notification")
+    assert early.status_code == 200 and orders_in(seeded)[0]["status"] == OrderStatus.ON_HOLD
+    decide_pending_orders(emulator_server)
+    late = callback(seeded.test_client(), callback_key(seeded), notice, "notification")
+    assert late.status_code == 200
+    assert orders_in(seeded)[0]["status"] == OrderStatus.PAID
+    assert event_kinds(seeded)[-1] == "fraud_decision"
+
+
+def decide_pending_orders(server: LiveServer) -> None:
+    """Let the emulated time pass until Klarna has decided its pending orders."""
+    store = emulator_of(server).store
+    store.advance_clock(10 * MINUTE)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with store.lock:
+            if all(order.fraud_status != "PENDING" for order in store.orders.values()):
+                return
+        time.sleep(0.05)
+    raise AssertionError("the emulator did not decide its pending orders")
+
+
+def test_notification_of_a_rejected_review_rejects_the_order(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    pay(client, emulator_server, "GB", email="customer+pend-reject-05@email.uk")
+    decide_pending_orders(emulator_server)
+    [order] = orders_in(seeded)
+    notice = {"order_id": order["klarna_order_id"], "event_type": "FRAUD_RISK_REJECTED"}
+    assert (
+        callback(seeded.test_client(), callback_key(seeded), notice, "notification").status_code
+        == 200
+    )
+    assert orders_in(seeded)[0]["status"] == OrderStatus.REJECTED
+    page = client.get(f"/orders/{order['number']}").get_data(as_text=True)
+    assert "Klarna did not accept this purchase" in page
+
+
+def test_notification_never_revives_an_order_the_merchant_cancelled(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    pay(client, emulator_server, "US", email="customer+pend-accept-05@email.us")
+    with seeded.app_context():
+        order = db.session.scalars(sa.select(Order)).one()
+        order.transition_to(OrderStatus.CANCELLED)  # the merchant cancelled it while on hold
+        db.session.commit()
+        klarna_order_id = order.klarna_order_id
+    decide_pending_orders(emulator_server)
+    notice = {"order_id": klarna_order_id, "event_type": "FRAUD_RISK_ACCEPTED"}
+    response = callback(seeded.test_client(), callback_key(seeded), notice, "notification")
+    assert response.status_code == 200
+    assert orders_in(seeded)[0]["status"] == OrderStatus.CANCELLED
+    assert event_kinds(seeded)[-1] == "notification_ignored"
+
+
+def test_place_order_retries_a_lost_create_order_answer_with_the_same_token(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    add_fault(emulator_server, "create_order", drop=True)
+    before = last_request_id(emulator_server)
+    response = place(client, state, token)
+    [order] = orders_in(seeded)
+    assert response.status_code == 303 and order["status"] == OrderStatus.PAID
+    assert klarna_operations(emulator_server, since=before) == ["create_order", "create_order"]
+    assert len(emulator_of(emulator_server).store.orders) == 1
+
+
+def test_place_order_whose_outcome_stays_unknown_keeps_the_claim_and_says_so(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    add_fault(emulator_server, "create_order", status=503, count=2)
+    response = place(client, state, token)
+    [order] = orders_in(seeded)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert order["status"] == OrderStatus.PLACING
+    assert "We could not confirm your payment with Klarna yet" in page
+    assert "We are confirming your payment" in page
+    assert '<meta http-equiv="refresh"' in page
+    assert event_kinds(seeded)[-1] == "order_outcome_unknown"
+
+
+@pytest.mark.parametrize("status", [400, 401, 500])
+def test_place_order_failure_before_klarna_acted_releases_the_claim(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, status: int
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    # 500 twice: also the identical second request fails, which makes the outcome unknown.
+    add_fault(emulator_server, "create_order", status=status, count=1 if status < 500 else 2)
+    response = place(client, state, token)
+    correlation_id = emulator_of(emulator_server).store.requests[-1].correlation_id
+    if status < 500:
+        assert response.headers["Location"] == "/checkout/payment"
+        page = client.get("/checkout/payment").get_data(as_text=True)
+        assert f"(Reference: {correlation_id})" in page
+        assert orders_in(seeded) == []
+    else:
+        assert [order["status"] for order in orders_in(seeded)] == [OrderStatus.PLACING]
+
+
+def test_declined_shopper_gets_no_klarna_for_this_cart(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB", email="customer+denied@email.uk")
+    assert authorize(emulator_server, state) == {"approved": False, "show_form": False}
+    client.post_form("/checkout/payment/declined")
+    before = last_request_id(emulator_server)
+    page = client.get("/checkout/payment").get_data(as_text=True)
+    assert "Klarna cannot accept this purchase" in page
+    assert '"declined": true' in page
+    assert 'name="payment_method_category"' not in page
+    assert klarna_operations(emulator_server, since=before) == []
+    assert event_kinds(seeded)[-1] == "declined"
+
+
+def test_payment_events_cannot_be_changed_once_written(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    open_payment_page(client, "GB")
+    with seeded.app_context():
+        event = db.session.scalars(sa.select(PaymentEvent)).one()
+        event.detail = "rewritten"
+        with pytest.raises(ValueError, match="append-only"):
+            db.session.commit()
+        db.session.rollback()
+    assert event_kinds(seeded) == ["session_created"]
