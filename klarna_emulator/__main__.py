@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     app = create_app({"USERNAME": args.username, "PASSWORD": args.password})
     server = make_server(args.host, args.port, app, threaded=True)
-    print(f"Klarna emulator on http://{args.host}:{server.server_port}/", flush=True)
+    url = f"http://{args.host}:{server.server_port}/"
+    print(f"Klarna emulator on {url}", flush=True)
+    print(f"Try the JS SDK by hand: {url}_emulator/example", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 

@@ -54,9 +54,10 @@ class PurchaseCall:
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> PurchaseCall:
         """Parse the dialog's JSON call; 400 naming the first bad field."""
-        if body.get("method") not in set(PurchaseMethod):
+        name = body.get("method")
+        if not isinstance(name, str) or name not in set(PurchaseMethod):
             raise bad_field("method", "authorize, reauthorize or finalize")
-        method = PurchaseMethod(body["method"])
+        method = PurchaseMethod(name)
         auto_finalize = flag(body, "auto_finalize", True)
         return cls(
             method=method,

@@ -3,6 +3,8 @@ and see the totals the Klarna payload builder computes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -100,6 +102,8 @@ controls => controls.filter(el => el.offsetParent !== null).filter(el => {
 def test_every_control_on_the_shopping_pages_has_an_accessible_name(page: Page) -> None:
     page.goto("/")
     page.get_by_role("button", name="Add to cart (Desk Lamp)").click()
+    # Wait for the add to land before leaving the page, or the next goto can cancel it.
+    expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
     visited = ["/", "/products/desk-lamp", "/cart", "/checkout/details"]
     unnamed = {}
     for path in visited:
@@ -108,6 +112,7 @@ def test_every_control_on_the_shopping_pages_has_an_accessible_name(page: Page) 
         unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
     fill_address(page, "GB")
     page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(re.compile(r"/checkout/shipping$"))
     for path in ("/checkout/shipping",):
         controls = page.locator("input:not([type=hidden]), select, textarea, button")
         unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)

@@ -170,6 +170,16 @@ def gb_cart() -> dict[str, Any]:
     return copy.deepcopy(_GB_CART)
 
 
+def gb_cart_with_tees(tees: int) -> dict[str, Any]:
+    """The worked GB cart with `tees` T-shirts at £10 (20 % VAT, tax rounded) instead of 2."""
+    cart = gb_cart()
+    total = 1000 * tees
+    tax = (total * 2000 + 6000) // 12000  # total * 2000 / 12000, rounded half up
+    cart["order_lines"][0].update(quantity=tees, total_amount=total, total_tax_amount=tax)
+    cart.update(order_amount=total + 499, order_tax_amount=tax + 83)
+    return cart
+
+
 def se_session() -> dict[str, Any]:
     """Klarna's SE create-session example."""
     return copy.deepcopy(_SE_SESSION)

@@ -1,9 +1,9 @@
 /*
  * Klarna Payments JS SDK, as the Klarna emulator serves it at /kp/lib/v1/api.js.
  *
- * Same surface and callback payloads as Klarna's script
- * (https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference):
- * it defines window.Klarna.Payments, then calls window.klarnaAsyncCallback if the page defined it.
+ * Same surface and callback payloads as Klarna's script (Klarna docs:
+ * https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference).
+ * It defines window.Klarna.Payments, then calls window.klarnaAsyncCallback if the page defined it.
  * The widget and the purchase dialog are iframes from the emulator's origin; this script talks to
  * them with postMessage only, and accepts messages only from that origin and those frames.
  * It adds nothing a strict Content-Security-Policy blocks: no inline scripts, no <style>, no
@@ -121,6 +121,7 @@
       this.iframe.style.border = "0";
       this.ready = false;
       this.outbox = [];
+      // Forget frames the page has since removed from its document.
       for (const frame of frames) {
         if (!frame.iframe.isConnected && frame.ready) frames.delete(frame);
       }
@@ -275,7 +276,7 @@
       try {
         return decodeSegment(segment);
       } catch {
-        throw new InvalidClientTokenError("client_token is not a JWT: a part is not base64url JSON");
+        throw new InvalidClientTokenError("client_token is not a JWT: a part is not JSON");
       }
     });
     if (!header || header.kid !== EMULATOR_KEY_ID) {
@@ -408,7 +409,7 @@
     // reauthorize() is for pages where the widget is no longer shown, so it needs no load().
     if (method !== "reauthorize" && !state.loaded.has(category)) {
       throw new ApplicationNotLoadedError(
-        `Klarna.Payments.${method}(): load() the "${category}" widget and wait for its callback first`,
+        `Klarna.Payments.${method}(): load() the "${category}" widget and wait for its callback`,
       );
     }
     if (state.loaded.get(category) === false) {

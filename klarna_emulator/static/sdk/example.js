@@ -33,11 +33,13 @@ const post = async (path, body) => {
 
 const selectedCategory = () => document.querySelector("input[name=category]:checked")?.value;
 
-const loadWidgets = (categories) => {
+// One widget per offered category, in Klarna's order; the first one that shows its form is
+// preselected once every widget has answered.
+const loadWidgets = async (categories) => {
   const list = $("categories");
   list.replaceChildren();
   $("buy").disabled = true;
-  for (const category of categories) {
+  const radios = categories.map((category) => {
     const option = document.createElement("div");
     option.className = "category";
     const label = document.createElement("label");
@@ -51,15 +53,17 @@ const loadWidgets = (categories) => {
     container.className = "widget";
     option.append(label, container);
     list.append(option);
-    Klarna.Payments.load(
-      { container, payment_method_category: category.identifier },
-      ({ show_form: showForm }) => {
-        radio.disabled = !showForm;
-        if (showForm && !selectedCategory()) radio.checked = true;
-        $("buy").disabled = !selectedCategory();
-      },
-    );
-  }
+    const options = { container, payment_method_category: category.identifier };
+    return new Promise((resolve) => {
+      Klarna.Payments.load(options, (result) => {
+        radio.disabled = !result.show_form;
+        resolve(radio);
+      });
+    });
+  });
+  const usable = (await Promise.all(radios)).filter((radio) => !radio.disabled);
+  if (usable.length) usable[0].checked = true;
+  $("buy").disabled = !usable.length;
 };
 
 $("cart").addEventListener("submit", async (event) => {
@@ -76,8 +80,8 @@ $("cart").addEventListener("submit", async (event) => {
     $("payment").hidden = false;
     $("update").disabled = false;
     $("market").disabled = true;
-    loadWidgets(session.payment_method_categories);
     say(`Session ${session.session_id} created.`);
+    await loadWidgets(session.payment_method_categories);
   } catch (error) {
     say(`Could not create the session: ${error.message}`);
   }
@@ -89,7 +93,7 @@ $("update").addEventListener("click", async () => {
       quantity: Number($("quantity").value),
     });
     // After a server-side update, load() again so the shopper sees the new amount.
-    loadWidgets(updated.payment_method_categories);
+    await loadWidgets(updated.payment_method_categories);
     say("Cart updated; the widgets were loaded again.");
   } catch (error) {
     say(`Could not update the cart: ${error.message}`);

@@ -33,7 +33,8 @@ export const postJson = async (path, payload) => {
     const body = await response.json().catch(() => ({}));
     return { ok: response.ok, status: response.status, body };
   } catch (error) {
-    return { ok: false, status: 0, body: { error_code: "NetworkError", error_messages: [String(error)] } };
+    const body = { error_code: "NetworkError", error_messages: [String(error)] };
+    return { ok: false, status: 0, body };
   }
 };
 

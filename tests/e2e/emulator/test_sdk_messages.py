@@ -10,7 +10,6 @@ from tests.e2e.emulator.sdk_page import SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import gb_cart, shopper_gb
 from tests.support.live_server import LiveServer
-from tests.support.polling import wait_until
 
 FORGED_APPROVAL = {
     "type": "done",
@@ -87,18 +86,15 @@ def test_the_widget_ignores_a_forged_load_from_another_origin(
     }
 
     post_everywhere(other, forged_load)
-    # The same message from the embedding page itself is obeyed, so the forgery was well formed;
-    # by the time that one took effect, the forgery (sent first) would have too.
-    sdk.page.evaluate(
-        """(message) => document.querySelector("#klarna-container iframe")
-            .contentWindow.postMessage(message, "*")""",
-        {**forged_load, "data": {"merchant_reference2": "from-the-page"}},
-    )
+    # The same message from the embedding page itself is obeyed, so the forgery was well formed.
+    # Wait through Playwright: it routes the frame's request (see the offline guard).
+    with sdk.page.expect_response(lambda response: response.url.endswith("/kp/sdk/v1/load")):
+        sdk.page.evaluate(
+            """(message) => document.querySelector("#klarna-container iframe")
+                .contentWindow.postMessage(message, "*")""",
+            {**forged_load, "data": {"merchant_reference2": "from-the-page"}},
+        )
+    stored = merchant.read_session(session["session_id"])
 
-    def session_once_the_page_message_took_effect() -> dict[str, Any] | None:
-        stored = merchant.read_session(session["session_id"])
-        return stored if "merchant_reference2" in stored else None
-
-    stored = wait_until(session_once_the_page_message_took_effect)
-
+    assert stored["merchant_reference2"] == "from-the-page"
     assert "merchant_reference1" not in stored

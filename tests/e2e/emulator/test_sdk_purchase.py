@@ -12,6 +12,7 @@ from tests.e2e.emulator.sdk_page import SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import (
     gb_cart,
+    gb_cart_with_tees,
     se_session,
     shopper_gb,
     shopper_se,
@@ -89,18 +90,30 @@ def test_authorize_approval_sends_the_authorization_callback(
     assert authorization_callbacks == [{"authorization_token": token, "session_id": session_id}]
 
 
-def test_authorize_merges_its_data_into_the_session_snapshot(
+def test_authorize_merges_its_data_into_the_session_and_the_snapshot(
     sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator
 ) -> None:
     session_id = ready_to_buy(sdk, merchant, gb_cart(), "pay_later")
     shipping = shopper(given_name="Other", street_address="1 Other Street")
+    bigger_cart = gb_cart_with_tees(3)
 
-    sdk.buy("authorize", PAY_LATER, {"billing_address": shopper_gb(), "shipping_address": shipping})
+    sdk.buy(
+        "authorize",
+        PAY_LATER,
+        {"billing_address": shopper_gb(), "shipping_address": shipping, **bigger_cart},
+    )
+    expect(sdk.dialog.get_by_text("£34.99", exact=True)).to_be_visible()
     sdk.confirm()
     token = sdk.next_callback()["authorization_token"]
 
-    assert emulator.store.authorizations[token].snapshot["shipping_address"] == shipping
-    assert merchant.read_session(session_id)["shipping_address"] == shipping
+    snapshot = emulator.store.authorizations[token].snapshot
+    assert snapshot["shipping_address"] == shipping
+    assert (snapshot["order_amount"], snapshot["order_lines"]) == (
+        3499,
+        bigger_cart["order_lines"],
+    )
+    stored = merchant.read_session(session_id)
+    assert (stored["order_amount"], stored["shipping_address"]) == (3499, shipping)
 
 
 @pytest.mark.parametrize(

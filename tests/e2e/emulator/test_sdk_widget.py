@@ -9,17 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.emulator.sdk_page import SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
-from tests.support.klarna_examples import gb_cart, se_session, shopper_gb
-
-
-def gb_cart_of(tees: int) -> dict:
-    """The reference's GB cart with `tees` T-shirts at £10 (20 % VAT) plus £4.99 shipping."""
-    cart = gb_cart()
-    total = 1000 * tees
-    tax = round(total * 2000 / 12000)
-    cart["order_lines"][0].update(quantity=tees, total_amount=total, total_tax_amount=tax)
-    cart.update(order_amount=total + 499, order_tax_amount=tax + 83)
-    return cart
+from tests.support.klarna_examples import gb_cart, gb_cart_with_tees, se_session, shopper_gb
 
 
 def test_load_renders_an_offered_category_with_its_plan(
@@ -85,7 +75,7 @@ def test_load_with_data_updates_the_session(sdk: SdkPage, merchant: EmulatorMerc
     session = merchant.create_session(gb_cart())
     sdk.init(session["client_token"])
 
-    sdk.load("pay_later", {**gb_cart_of(3), "merchant_reference1": "ORDER-17"})
+    sdk.load("pay_later", {**gb_cart_with_tees(3), "merchant_reference1": "ORDER-17"})
 
     stored = merchant.read_session(session["session_id"])
     assert (stored["order_amount"], stored["merchant_reference1"]) == (3499, "ORDER-17")
@@ -95,14 +85,14 @@ def test_load_with_data_updates_the_session(sdk: SdkPage, merchant: EmulatorMerc
 def test_load_again_after_a_server_side_update_shows_the_new_amount(
     sdk: SdkPage, merchant: EmulatorMerchant
 ) -> None:
-    session = merchant.create_session(gb_cart_of(2))
+    session = merchant.create_session(gb_cart_with_tees(2))
     sdk.init(session["client_token"])
     assert sdk.load("pay_later") == {"show_form": True}
     expect(sdk.widget().get_by_text("Pay in 30 days: £24.99")).to_be_visible()
     # pay_over_time starts at £50 in GB: the cart is under it.
     assert sdk.load("pay_over_time", container="#second-container") == {"show_form": False}
 
-    merchant.update_session(session["session_id"], gb_cart_of(6))
+    merchant.update_session(session["session_id"], gb_cart_with_tees(6))
     first = sdk.load("pay_later")
     second = sdk.load("pay_over_time", container="#second-container")
 

@@ -46,9 +46,13 @@ def test_command_line_serves_the_api_with_the_given_credentials() -> None:
             auth=("PK00000_emulator", "emulator-shared-secret"),
             timeout=10,
         )
+        example = re.search(r"http://\S+/_emulator/example", process.stdout.readline())
+        assert example, "the emulator did not print its example page"
+        example_page = requests.get(example.group(0), timeout=10)
     finally:
         process.terminate()
         process.communicate(timeout=10)
 
     assert accepted.status_code == 200
     assert refused.status_code == 401
+    assert example_page.status_code == 200

@@ -230,6 +230,7 @@ def test_review_of_a_category_not_offered_is_the_sdks_error(api: KlarnaApiClient
     ("changes", "field"),
     [
         ({"method": "capture"}, "method"),
+        ({"method": ["authorize"]}, "method"),
         ({"auto_finalize": "no"}, "auto_finalize"),
         ({"client_token": ""}, "client_token"),
     ],
