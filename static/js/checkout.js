@@ -47,6 +47,7 @@
   // What the server says about the widget: client token, session, categories, authorize data.
   let widget = stateTag ? JSON.parse(stateTag.textContent) : null;
   let initializedToken = null;
+  let recheckedToken = null; // the client token whose session the server was asked to check
   let formShown = false; // load() answered show_form: true for the chosen category
   let purchaseRunning = false; // authorize() or finalize() is open, or the order is being placed
   let finalizeCategory = null; // authorize() answered finalize_required for this category
@@ -116,6 +117,13 @@
       Klarna.Payments.load({ container: CONTAINER, payment_method_category: category }, (result) => {
         if (loadingFor !== widget || category !== selectedCategory()) return; // superseded
         formShown = result.show_form === true;
+        if (!formShown && recheckedToken !== widget.client_token) {
+          // Maybe Klarna dropped the session (it expires 48 h after its last update): the
+          // server asks Klarna once and answers with a new session if so.
+          recheckedToken = widget.client_token;
+          postForState(root.dataset.recheckUrl);
+          return;
+        }
         setStatus(
           formShown ? "" : "Klarna cannot offer this way to pay for this order. Please choose another.",
         );
@@ -225,8 +233,9 @@
     first?.focus();
   };
 
-  const reportDecline = () => {
-    fetch(root.dataset.declinedUrl, {
+  /** POST to one of the page's own endpoints and apply the new state it answers with. */
+  const postForState = (url) => {
+    fetch(url, {
       method: "POST",
       headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
       credentials: "same-origin",
@@ -260,7 +269,7 @@
       // Hard decline: Klarna will not take this purchase; it is hidden for this cart.
       widget = { ...widget, declined: true };
       setStatus("");
-      reportDecline();
+      postForState(root.dataset.declinedUrl);
     } else {
       setStatus("You closed Klarna before finishing. Nothing was charged; press Buy when ready.");
     }

@@ -63,6 +63,7 @@ from storefront.services.payment import (
     UNAVAILABLE_MESSAGE,
     checked,
     decline,
+    existing_payment,
     matches_secret,
     merchant_context,
     record,
@@ -413,9 +414,7 @@ def find_payment(
     ).one_or_none()
     if order is not None and matches_secret(authorization_token, order.klarna_authorization_token):
         return order.payment
-    if cart is None:
-        return None
-    return db.session.scalars(sa.select(Payment).where(Payment.cart_id == cart.id)).one_or_none()
+    return existing_payment(cart) if cart is not None else None
 
 
 def find_order(number: str) -> Order | None:

@@ -122,11 +122,13 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     session), OrderInProgress, PaymentUnavailable and PaymentOutcomeUnknown.
     """
     overview = checkout_overview(cart, today=today)
-    payment = payment_for(cart)
     if not overview.snapshot.items:
-        discard_session(payment)
-        db.session.commit()
+        emptied = existing_payment(cart)
+        if emptied is not None:
+            discard_session(emptied)
+            db.session.commit()
     require_step(overview.snapshot, CheckoutStep.SUMMARY)
+    payment = payment_for(cart)
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
     if payment.declined_at is None:
@@ -141,10 +143,15 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     )
 
 
+def existing_payment(cart: Cart) -> Payment | None:
+    """The cart's payment, if it has one, locked for this request (PostgreSQL)."""
+    query = sa.select(Payment).where(Payment.cart_id == cart.id).with_for_update()
+    return db.session.scalars(query).one_or_none()
+
+
 def payment_for(cart: Cart) -> Payment:
     """The cart's payment, locked for this request; created with its order number if new."""
-    query = sa.select(Payment).where(Payment.cart_id == cart.id).with_for_update()
-    payment = db.session.scalars(query).one_or_none()
+    payment = existing_payment(cart)
     if payment is not None:
         return payment
     payment = Payment(cart=cart, order_number=new_order_number(), market=cart.market)
@@ -154,7 +161,7 @@ def payment_for(cart: Cart) -> Payment:
     except IntegrityError:
         # The shopper's other tab created it a moment ago (only possible without row locks).
         db.session.rollback()
-        return db.session.scalars(query).one()
+        return db.session.scalars(sa.select(Payment).where(Payment.cart_id == cart.id)).one()
     return payment
 
 
@@ -273,6 +280,24 @@ def discard_session(payment: Payment) -> None:
 def offered_categories(payment: Payment) -> tuple[OfferedCategory, ...]:
     """The categories Klarna offered in the payment's session, in Klarna's order."""
     return tuple(OfferedCategory(**category) for category in payment.payment_method_categories)
+
+
+def recheck_session(cart: Cart) -> None:
+    """The widget could not load the session: ask Klarna whether it still exists.
+
+    A session Klarna no longer knows (it expired by Klarna's clock before the shop's) is
+    forgotten, so the next `start_payment` opens a new one; one read, only after a failure.
+    """
+    payment = payment_for(cart)
+    if payment.klarna_session_id is None:
+        return
+    try:
+        get_klarna().read_session(payment.klarna_session_id)
+    except KlarnaNotFoundError:
+        payment.session_expires_at = None
+        db.session.commit()
+    except KlarnaError as error:
+        raise klarna_failure(payment, error) from error
 
 
 def record_decline(cart: Cart) -> None:

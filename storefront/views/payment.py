@@ -33,7 +33,13 @@ from storefront.services.errors import (
     PaymentOutcomeUnknown,
     ShopError,
 )
-from storefront.services.payment import DECLINED_MESSAGE, PaymentPage, record_decline, start_payment
+from storefront.services.payment import (
+    DECLINED_MESSAGE,
+    PaymentPage,
+    recheck_session,
+    record_decline,
+    start_payment,
+)
 from storefront.views.checkout import STEP_ENDPOINTS, details_form_data, save_details_from
 from storefront.views.orders import remember_order
 from storefront.views.shopper import CART_KEY, current_cart, today
@@ -269,6 +275,22 @@ def details_refused(
         problem="Save your corrected details to continue to payment.",
     )
     return render_template("payment/show.html", **context)
+
+
+@bp.post("/session")
+def recheck() -> Response:
+    """checkout.js could not load the widget: replace the session if Klarna dropped it."""
+    form = ActionForm()
+    cart = current_cart(for_update=True)
+    if not form.validate_on_submit():
+        return refused_form(cart, form)
+    if cart is None:
+        return edited(None, [("error", "Your cart is empty.")])
+    try:
+        recheck_session(cart)
+    except PaymentError as error:
+        return edited(cart, [("error", error.user_message)])
+    return edited(cart, [])
 
 
 @bp.post("/declined")

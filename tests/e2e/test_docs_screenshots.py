@@ -40,7 +40,11 @@ def test_screenshots_of_the_klarna_checkout(
     checkout.ready_to_buy()
     expect(checkout.widget.locator("#plan")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shots["checkout-widget-phone.png"] = page.screenshot(full_page=True)
+    # A viewport as tall as the page: Chromium's full-page capture can leave iframes blank.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": PHONE["width"], "height": height})
+    expect(checkout.widget.locator("#plan")).to_be_visible()
+    shots["checkout-widget-phone.png"] = page.screenshot()
 
     page.set_viewport_size({"width": 1280, "height": 800})
     checkout.buy()

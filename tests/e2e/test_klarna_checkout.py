@@ -228,3 +228,18 @@ def test_details_klarna_refuses_are_pointed_out_next_to_the_fields(
     expect(page.get_by_label("Email")).to_be_focused()
     expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     assert orders_of(storefront_server) == []
+
+
+def test_session_expired_before_a_reload_is_replaced_when_the_widget_cannot_load_it(
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    first_session = klarna_session_of(storefront_server)
+    emulator_of(emulator_server).store.advance_clock(49 * HOUR)
+    page.reload()  # the shop's clock says the session is fine; Klarna's widget says otherwise
+    checkout.ready_to_buy()
+    assert klarna_session_of(storefront_server) != first_session
+    checkout.pay()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()

@@ -231,3 +231,49 @@ def test_payment_page_explains_klarna_outage_with_a_reference(
     assert 'id="klarna-widget-state"' not in text
     with seeded.app_context():
         assert db.session.scalars(sa.select(Payment.klarna_session_id)).all() == []
+
+
+def test_payment_recheck_replaces_a_session_klarna_no_longer_knows(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    before = last_request_id(emulator_server)
+    kept = edit(client, "session")
+    assert klarna_operations(emulator_server, since=before) == ["read_session"]
+    assert kept["payment"] == state
+    emulator_of(emulator_server).store.advance_clock(49 * HOUR)
+    before = last_request_id(emulator_server)
+    replaced = edit(client, "session")
+    assert klarna_operations(emulator_server, since=before) == ["read_session", "create_session"]
+    assert replaced["payment"]["session_id"] != state["session_id"]
+
+
+def test_payment_edits_of_shipping_and_details_update_the_session(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    from tests.support.shopping import details_form
+
+    state = open_payment_page(client, "US")
+    shipping = edit(client, "shipping", {"method": "express"})
+    data = session_data(emulator_server, state["session_id"])
+    assert shipping["messages"] == [{"category": "success", "text": "Shipping changed."}]
+    assert any(line["reference"] == "SHIP-EXPRESS" for line in data["order_lines"])
+    moved = edit(client, "details", details_form("US", **{"billing-region": "CA"}))
+    assert moved["messages"] == [{"category": "success", "text": "Details saved."}]
+    assert moved["payment"]["authorize_data"]["billing_address"]["region"] == "CA"
+    # Sales tax follows the ship-to state, so the session's amount changed with the address.
+    moved_data = session_data(emulator_server, state["session_id"])
+    assert moved_data["order_tax_amount"] != data["order_tax_amount"]
+
+
+def test_payment_edit_without_the_csrf_token_is_refused_and_changes_nothing(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    open_payment_page(client, "GB")
+    before = last_request_id(emulator_server)
+    response = client.post(
+        "/checkout/payment/items/TEE-ORG/quantity", data={"quantity": "5"}, headers=JSON_HEADERS
+    )
+    assert response.status_code == 400
+    assert klarna_operations(emulator_server, since=before) == []
+    assert 'value="1"' in client.get("/checkout/payment").get_data(as_text=True)
