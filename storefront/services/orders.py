@@ -29,7 +29,6 @@ from sqlalchemy.orm import selectinload
 from storefront.extensions import db
 from storefront.klarna import get_klarna
 from storefront.klarna.bodies import order_body, purchase_fingerprint
-from storefront.klarna.client import PlacedOrder
 from storefront.klarna.errors import (
     KlarnaConflictError,
     KlarnaError,
@@ -39,6 +38,7 @@ from storefront.klarna.errors import (
     KlarnaSessionCompletedError,
     KlarnaUnavailableError,
 )
+from storefront.klarna.results import PlacedOrder
 from storefront.models import (
     Cart,
     InvalidTransition,

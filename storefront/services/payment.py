@@ -34,7 +34,7 @@ from storefront.klarna.bodies import (
     purchase_fingerprint,
     session_body,
 )
-from storefront.klarna.client import KlarnaClient, PaymentMethodCategory
+from storefront.klarna.client import KlarnaClient
 from storefront.klarna.errors import (
     KlarnaError,
     KlarnaNotFoundError,
@@ -42,6 +42,7 @@ from storefront.klarna.errors import (
     KlarnaSessionCompletedError,
 )
 from storefront.klarna.preflight import PreflightError, ensure_valid
+from storefront.klarna.results import PaymentMethodCategory
 from storefront.models import Cart, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services.checkout import (
     CheckoutOverview,

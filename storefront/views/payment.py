@@ -23,7 +23,7 @@ from storefront.forms import (
     ShippingForm,
 )
 from storefront.models import Cart, OrderStatus
-from storefront.services import carts, checkout, coupons, orders
+from storefront.services import carts, checkout, orders
 from storefront.services.checkout import CheckoutOverview
 from storefront.services.errors import (
     CheckoutIncomplete,
@@ -206,12 +206,9 @@ def apply_coupon() -> Response:
     cart = current_cart(for_update=True)
     if not form.validate_on_submit():
         return refused_form(cart, form)
-    if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
     code = form.code.data.upper()
-    subtotal = checkout.checkout_overview(cart, today=today()).priced.goods_subtotal_minor
     return run_edit(
-        cart, coupons.apply_coupon, code, subtotal, today=today(), done=f"Coupon {code} applied."
+        cart, checkout.apply_coupon, code, today=today(), done=f"Coupon {code} applied."
     )
 
 
@@ -222,7 +219,7 @@ def remove_coupon() -> Response:
     cart = current_cart(for_update=True)
     if not form.validate_on_submit():
         return refused_form(cart, form)
-    return run_edit(cart, coupons.remove_coupon, done="Coupon removed.")
+    return run_edit(cart, checkout.remove_coupon, done="Coupon removed.")
 
 
 @bp.post("/shipping")
