@@ -25,6 +25,11 @@
 # Read timeout in seconds for each Klarna API call (the connect timeout is at most 3 s).
 # KLARNA_TIMEOUT_SECONDS = 10
 
+# true: Klarna completes each payment inside authorize(), one click on Buy. false: categories
+# that take the money at once (Pay Now) answer finalize_required and the payment page asks for
+# a second click, "Confirm payment", that calls finalize().
+# KLARNA_AUTO_FINALIZE = True
+
 # The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls).
 # Default: the URL of the request that creates the Klarna session.
 # PUBLIC_URL = "https://shop.example.com/"

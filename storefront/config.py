@@ -128,6 +128,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Read timeout for each Klarna API call; connect timeout is the smaller of this and 3 s.",
     ),
     Setting(
+        "KLARNA_AUTO_FINALIZE",
+        True,
+        parse_bool,
+        "true: Klarna completes every payment inside authorize() (one click on Buy). false: "
+        "categories that take the money at once (Pay Now) answer finalize_required, and the "
+        "payment page asks for a second click (Confirm payment) that calls finalize().",
+    ),
+    Setting(
         "PUBLIC_URL",
         None,
         parse_http_url,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
+from storefront.pricing import LineKind
 
 
 class Product(db.Model):
@@ -242,6 +243,26 @@ class Order(db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
 
+    @property
+    def goods_subtotal_minor(self) -> int:
+        """The goods before discounts."""
+        return sum(line.quantity * line.unit_price_minor for line in self.goods_lines)
+
+    @property
+    def discount_minor(self) -> int:
+        """What the coupon took off the goods."""
+        return sum(line.discount_minor for line in self.goods_lines)
+
+    @property
+    def shipping_minor(self) -> int:
+        """What shipping cost, after any free-shipping coupon."""
+        return sum(line.total_minor for line in self.lines if line.kind == LineKind.SHIPPING)
+
+    @property
+    def goods_lines(self) -> list[OrderLine]:
+        """The product lines."""
+        return [line for line in self.lines if line.kind == LineKind.GOODS]
+
     def transition_to(self, new: OrderStatus) -> None:
         """Move to `new` if ORDER_TRANSITIONS allows it, else raise InvalidTransition."""
         current = OrderStatus(self.status)
@@ -255,7 +276,7 @@ class OrderLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(sa.String(16))  # a storefront.pricing.LineKind
+    kind: Mapped[str] = mapped_column(sa.String(16))  # a LineKind
     reference: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(255))
     quantity: Mapped[int]

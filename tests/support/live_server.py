@@ -8,12 +8,31 @@ from typing import Any
 from werkzeug.serving import make_server
 
 
+def buffered(app: Any) -> Any:
+    """`app` with each response body read to its end (and closed) before it is sent.
+
+    Werkzeug's development server leaves a response unclosed when the browser drops the
+    connection first (a page navigating away while its images load), leaking the open static
+    file into a ResourceWarning; a test server has no need to stream.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 class LiveServer:
     """Serve `app` on 127.0.0.1 at a port the OS picks, until `stop()` (moto's recipe)."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
         self.app = app
-        self._server = make_server(host, 0, app, threaded=True)
+        self._server = make_server(host, 0, buffered(app), threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

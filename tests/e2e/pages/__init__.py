@@ -1,0 +1,1 @@
+"""Page objects for the storefront's browser tests."""

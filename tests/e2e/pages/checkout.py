@@ -1,0 +1,105 @@
+"""Page object: a shopper going through the shop's checkout and paying with Klarna's widget."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import FrameLocator, Locator, Page, expect
+
+from tests.support.personas import PERSONAS
+
+DIALOG_FRAME = "iframe[title='Klarna purchase']"
+WIDGET_FRAME = "#klarna-payments-container iframe"
+# The first shipping method per market, by the start of its label.
+SHIPPING = {"US": "Standard", "GB": "Standard", "DE": "Standard", "SE": "Pickup"}
+
+
+class CheckoutPage:
+    """What a shopper does from the home page to the payment page, and on it."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def reach_payment(self, market: str, products: list[str], *, email: str | None = None) -> None:
+        """Shop in `market`, add `products`, enter the market's persona and go to payment."""
+        page = self.page
+        page.goto("/")
+        page.get_by_label("Country").select_option(market)
+        page.get_by_role("button", name="Change").click()
+        for product in products:
+            page.get_by_role("button", name=f"Add to cart ({product})").click()
+            expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
+        page.goto("/checkout/details")
+        self.fill_details(market, email=email)
+        page.get_by_role("button", name="Save and continue").click()
+        page.get_by_label(re.compile(f"^{SHIPPING[market]}")).check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("link", name="Continue to payment").click()
+        expect(page.get_by_role("heading", name="Payment", level=1)).to_be_visible()
+
+    def fill_details(self, market: str, *, email: str | None = None) -> None:
+        """Type the market's Klarna persona (with another email, if given) into the form."""
+        persona_email, phone, address = PERSONAS[market]
+        page = self.page
+        page.get_by_label("Email").fill(email or persona_email)
+        page.get_by_label("Phone").fill(phone)
+        billing = page.get_by_role("group", name="Billing address")
+        billing.get_by_label("First name").fill(address.given_name)
+        billing.get_by_label("Last name").fill(address.family_name)
+        billing.get_by_label("Street address").fill(address.street_address)
+        billing.get_by_label("Postal code").fill(address.postal_code)
+        billing.get_by_label("City").fill(address.city)
+        if market == "US":
+            billing.get_by_label("State").select_option(address.region)
+
+    @property
+    def buy_button(self) -> Locator:
+        """The Buy (or, after finalize_required, Confirm payment) button."""
+        return self.page.locator("#buy-button")
+
+    @property
+    def widget(self) -> FrameLocator:
+        """Klarna's widget iframe."""
+        return self.page.frame_locator(WIDGET_FRAME)
+
+    @property
+    def dialog(self) -> Locator:
+        """Klarna's purchase dialog."""
+        return self.page.frame_locator(DIALOG_FRAME).get_by_role("dialog")
+
+    @property
+    def status(self) -> Locator:
+        """The payment section's status line (role alert)."""
+        return self.page.locator("#payment-status")
+
+    def category(self, name: str) -> Locator:
+        """The radio button of a Klarna payment method category, by Klarna's name."""
+        return self.page.get_by_role("radio", name=name)
+
+    def ready_to_buy(self) -> None:
+        """Wait until the widget has loaded and Buy can be pressed."""
+        expect(self.buy_button).to_be_enabled()
+
+    def set_quantity(self, product: str, quantity: int) -> None:
+        """Type a new quantity (the page sends it after a short pause)."""
+        self.page.get_by_role("spinbutton", name=f"Quantity of {product}").fill(str(quantity))
+
+    def apply_coupon(self, code: str) -> None:
+        """Apply a coupon on the payment page."""
+        self.page.get_by_label("Coupon code").fill(code)
+        self.page.get_by_role("button", name="Apply").click()
+
+    def buy(self) -> None:
+        """Press Buy (authorize() opens Klarna's dialog)."""
+        self.buy_button.click()
+
+    def confirm_in_dialog(self, code: str = "123456") -> None:
+        """Enter the one-time code in Klarna's dialog and confirm."""
+        self.dialog.get_by_label("Verification code").fill(code)
+        self.dialog.get_by_role("button", name=re.compile(r"^Confirm")).click()
+
+    def pay(self) -> None:
+        """Press Buy and confirm with Klarna; the shop then shows the order."""
+        self.ready_to_buy()
+        self.buy()
+        self.confirm_in_dialog()

@@ -1,0 +1,230 @@
+"""In Chromium, one shopper story each: paying with the emulator's Klarna widget on the payment
+page, from the first load to the order, through every answer Klarna's authorize() can give."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from storefront.extensions import db
+from storefront.models import Cart, Order, Payment
+from tests.e2e.pages.checkout import CheckoutPage
+from tests.support.live_server import LiveServer
+from tests.support.payment_flow import emulator_of, klarna_operations
+from tests.support.polling import wait_until
+
+HOUR = 3600
+
+
+def orders_of(server: LiveServer) -> list[tuple[str, str]]:
+    """(number, status) of every order in the live shop."""
+    with server.app.app_context():
+        rows = db.session.execute(sa.select(Order.number, Order.status)).all()
+        return [(number, status) for number, status in rows]
+
+
+def klarna_session_of(server: LiveServer) -> str | None:
+    """The Klarna session id of the shop's only payment."""
+    with server.app.app_context():
+        return db.session.scalars(sa.select(Payment.klarna_session_id)).one()
+
+
+@pytest.mark.parametrize(
+    ("market", "products"),
+    [("US", ["Organic Cotton Tee", "The Bread Book"]), ("DE", ["Desk Lamp"])],
+)
+def test_shopper_pays_with_klarna_and_sees_the_order(
+    page: Page,
+    storefront_server: LiveServer,
+    emulator_server: LiveServer,
+    console_errors: list[str],
+    market: str,
+    products: list[str],
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment(market, products)
+    total = page.locator("#order-total").inner_text()
+    checkout.ready_to_buy()
+    expect(checkout.widget.locator("#plan")).to_contain_text(total)
+    checkout.buy()
+    expect(checkout.dialog.get_by_text(total, exact=True)).to_be_visible()
+    checkout.confirm_in_dialog()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    [(number, status)] = orders_of(storefront_server)
+    expect(page.locator("#order-number")).to_have_text(number)
+    expect(page.locator("#order-total")).to_have_text(total)
+    expect(page.get_by_text("Accepted by Klarna")).to_be_visible()
+    expect(page.locator(".cart-count")).to_contain_text("0")
+    assert status == "paid"
+    assert klarna_operations(emulator_server).count("create_order") == 1
+    assert console_errors == []  # CSP violations would be reported here too
+
+
+def test_quantity_change_reloads_the_widget_with_the_new_amount_and_categories(
+    page: Page, emulator_server: LiveServer, console_errors: list[str]
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    expect(checkout.category("Slice it.")).to_have_count(0)
+    one_tee = page.locator("#order-total").inner_text()
+    checkout.set_quantity("Organic Cotton Tee", 3)
+    total = page.locator("#order-total")
+    expect(total).not_to_have_text(one_tee)
+    three_tees = total.inner_text()
+    # Over the emulator's £50 threshold Klarna offers instalments too.
+    expect(checkout.category("Slice it.")).to_be_visible()
+    expect(checkout.widget.locator("#plan")).to_contain_text(three_tees)
+    checkout.category("Slice it.").check()
+    expect(checkout.widget.locator("#plan")).to_contain_text("3 interest-free payments")
+    checkout.set_quantity("Organic Cotton Tee", 1)
+    expect(checkout.category("Slice it.")).to_have_count(0)
+    expect(checkout.widget.locator("#plan")).to_contain_text(one_tee)
+    checkout.ready_to_buy()
+    expect(page.locator("#buy-amount")).to_have_text(one_tee)
+    assert klarna_operations(emulator_server).count("create_session") == 1
+    assert console_errors == []
+
+
+def test_coupon_on_the_payment_page_reloads_the_widget_with_the_discount(
+    page: Page, storefront_server: LiveServer, console_errors: list[str]
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("DE", ["Desk Lamp"])
+    checkout.ready_to_buy()
+    before = page.locator("#order-total").inner_text()
+    checkout.apply_coupon("take10")
+    expect(page.locator("#payment-messages")).to_contain_text("Coupon TAKE10 applied.")
+    expect(page.locator("#order-total")).not_to_have_text(before)
+    after = page.locator("#order-total").inner_text()
+    expect(checkout.widget.locator("#plan")).to_contain_text(after)
+    checkout.pay()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    expect(page.locator("#order-total")).to_have_text(after)
+    assert console_errors == []
+
+
+def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
+    page: Page, storefront_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"], email="customer+denied@email.uk")
+    checkout.pay()
+    expect(checkout.dialog.get_by_text("Klarna can't approve this purchase")).to_be_visible()
+    checkout.dialog.get_by_role("button", name="Back to the shop").click()
+    expect(page.locator("#klarna-problem")).to_contain_text("Klarna cannot accept this purchase")
+    expect(checkout.buy_button).to_be_hidden()
+    page.reload()
+    expect(page.locator("#klarna-problem")).to_contain_text("Klarna cannot accept this purchase")
+    expect(checkout.buy_button).to_be_hidden()
+    assert orders_of(storefront_server) == []
+
+
+def test_shopper_who_closes_klarna_can_buy_again(page: Page, storefront_server: LiveServer) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    checkout.buy()
+    checkout.dialog.get_by_role("button", name="Close").click()
+    expect(checkout.status).to_contain_text("You closed Klarna before finishing")
+    expect(checkout.buy_button).to_be_enabled()
+    assert orders_of(storefront_server) == []
+    checkout.pay()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+
+
+@pytest.fixture
+def two_step_payment(storefront_server: LiveServer) -> Iterator[None]:
+    """The shop configured with KLARNA_AUTO_FINALIZE = False for one test."""
+    config = storefront_server.app.config
+    config["KLARNA_AUTO_FINALIZE"] = False
+    yield
+    config["KLARNA_AUTO_FINALIZE"] = True
+
+
+@pytest.mark.usefixtures("two_step_payment")
+def test_pay_now_needs_a_last_confirmation_then_finalize_places_the_order(
+    page: Page, storefront_server: LiveServer, console_errors: list[str]
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("SE", ["Linen Throw"])
+    checkout.category("Pay Now").check()
+    checkout.pay()
+    expect(checkout.status).to_contain_text("press Confirm payment")
+    expect(checkout.buy_button).to_contain_text("Confirm payment")
+    assert orders_of(storefront_server) == []
+    checkout.buy()  # finalize() from the shopper's click
+    expect(checkout.dialog).to_have_accessible_name("Confirm your payment")
+    checkout.confirm_in_dialog()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    assert [status for _, status in orders_of(storefront_server)] == ["paid"]
+    assert console_errors == []
+
+
+def test_double_click_on_buy_gives_one_order(
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    checkout.buy_button.dblclick()
+    expect(page.locator("iframe[title='Klarna purchase']")).to_have_count(1)
+    checkout.confirm_in_dialog()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    assert len(orders_of(storefront_server)) == 1
+    assert len(emulator_of(emulator_server).store.orders) == 1
+
+
+def test_tab_closed_right_after_authorizing_still_gives_one_order(
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    place_order = re.compile(r".*/checkout/payment/place$")
+    page.route(place_order, lambda route: route.abort())  # the tab is gone before it posts
+    with page.expect_request(place_order) as never_arrives:
+        checkout.pay()
+    assert never_arrives.value.method == "POST"
+    page.close()
+    # Klarna's authorization callback (the emulator sends it a second after approval).
+    placed = wait_until(lambda: [s for _, s in orders_of(storefront_server) if s != "placing"])
+    assert placed == ["paid"]
+    assert len(emulator_of(emulator_server).store.orders) == 1
+
+
+def test_session_expired_by_the_emulators_clock_is_replaced_without_the_shopper_noticing(
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    first_session = klarna_session_of(storefront_server)
+    emulator_of(emulator_server).store.advance_clock(49 * HOUR)
+    checkout.set_quantity("Organic Cotton Tee", 2)
+    expect(checkout.widget.locator("#plan")).to_contain_text("£43.99")  # 2 x £20 + £3.99
+    assert klarna_session_of(storefront_server) != first_session
+    checkout.pay()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    assert [status for _, status in orders_of(storefront_server)] == ["paid"]
+
+
+def test_details_klarna_refuses_are_pointed_out_next_to_the_fields(
+    page: Page, storefront_server: LiveServer
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    # As if the shop had stored an address Klarna refuses (its own checks prevent that).
+    with storefront_server.app.app_context():
+        db.session.execute(sa.update(Cart).values(email="customer@email"))
+        db.session.commit()
+    page.reload()
+    checkout.ready_to_buy()
+    checkout.buy()  # Klarna answers invalid_fields without opening its dialog
+    expect(checkout.status).to_contain_text("Klarna could not accept Email")
+    expect(page.get_by_label("Email")).to_be_focused()
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    assert orders_of(storefront_server) == []
