@@ -212,8 +212,6 @@ def apply_coupon() -> Response:
     cart = current_cart(for_update=True)
     if not form.validate_on_submit():
         return refused_form(cart, form)
-    if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
     code = form.code.data.upper()
     return run_edit(
         cart, checkout.apply_coupon, code, today=today(), done=f"Coupon {code} applied."
