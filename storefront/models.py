@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -177,24 +178,13 @@ class Payment(db.Model):
 
 
 class OrderStatus(StrEnum):
-    """Where a shop order stands; moves only along ORDER_TRANSITIONS."""
+    """Where a shop order stands; moves only along Order.ALLOWED_TRANSITIONS."""
 
     PLACING = "placing"  # claimed for a Klarna session; create order sent, answer not recorded
     PAID = "paid"  # Klarna accepted (fraud_status ACCEPTED): authorized, to capture on shipping
     ON_HOLD = "on_hold"  # Klarna is reviewing it (fraud_status PENDING); do not ship
     REJECTED = "rejected"  # Klarna refused it (fraud_status REJECTED, at once or after review)
     CANCELLED = "cancelled"  # the merchant cancelled it; nothing Klarna says revives it
-
-
-# Klarna docs (fraud_status and the pending-order review):
-# https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
-ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.PLACING: frozenset({OrderStatus.PAID, OrderStatus.ON_HOLD, OrderStatus.REJECTED}),
-    OrderStatus.ON_HOLD: frozenset({OrderStatus.PAID, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset({OrderStatus.CANCELLED}),
-    OrderStatus.REJECTED: frozenset(),
-    OrderStatus.CANCELLED: frozenset(),
-}
 
 
 class InvalidTransition(Exception):
@@ -238,6 +228,20 @@ class Order(db.Model):
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )
 
+    # Klarna docs (fraud_status and the pending-order review):
+    # https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
+    ALLOWED_TRANSITIONS: ClassVar[dict[OrderStatus, frozenset[OrderStatus]]] = {
+        OrderStatus.PLACING: frozenset(
+            {OrderStatus.PAID, OrderStatus.ON_HOLD, OrderStatus.REJECTED}
+        ),
+        OrderStatus.ON_HOLD: frozenset(
+            {OrderStatus.PAID, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+        ),
+        OrderStatus.PAID: frozenset({OrderStatus.CANCELLED}),
+        OrderStatus.REJECTED: frozenset(),
+        OrderStatus.CANCELLED: frozenset(),
+    }
+
     payment: Mapped[Payment] = relationship(back_populates="order")
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -264,9 +268,9 @@ class Order(db.Model):
         return [line for line in self.lines if line.kind == LineKind.GOODS]
 
     def transition_to(self, new: OrderStatus) -> None:
-        """Move to `new` if ORDER_TRANSITIONS allows it, else raise InvalidTransition."""
+        """Move to `new` if ALLOWED_TRANSITIONS allows it, else raise InvalidTransition."""
         current = OrderStatus(self.status)
-        if new not in ORDER_TRANSITIONS[current]:
+        if new not in self.ALLOWED_TRANSITIONS[current]:
             raise InvalidTransition(current, new)
         self.status = new
 

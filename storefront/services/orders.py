@@ -301,15 +301,15 @@ def refusal(order: Order, authorization_token: str, error: KlarnaError) -> Payme
       the authorization so the shopper's credit is not held, ask to authorize again.
     - 404 NOT_FOUND (token expired after 60 minutes, or replaced): no order; ask again.
     - 403 REJECTED: no order; Klarna declined the shopper, stop offering Klarna.
-    - A lost answer, 404 SESSION_COMPLETED or 403 "token already consumed": Klarna may
-      have made the order; keep the claim (PLACING) so nothing can place a second one.
-    - Anything else (5xx before sending, 400, 401): no order; the shopper may try again.
+    - A lost answer, 404 SESSION_COMPLETED or 403 INVALID_OPERATION ("Authorization token
+      already consumed"): Klarna may have made the order; keep the claim (PLACING) so nothing
+      can place a second one.
+    - Anything else (400, 401, another 403, a failure before sending): no order; the shopper
+      may try again.
     """
     payment = order.payment
     reference = error.correlation_id
-    if isinstance(error, KlarnaSessionCompletedError | KlarnaForbiddenError) or (
-        isinstance(error, KlarnaUnavailableError) and error.outcome_unknown
-    ):
+    if may_have_made_an_order(error):
         log.error("order %s: create order outcome unknown: %s", order.number, error)
         record(
             payment,
@@ -333,6 +333,17 @@ def refusal(order: Order, authorization_token: str, error: KlarnaError) -> Payme
         return PaymentDeclined(DECLINED_MESSAGE, reference=reference)
     log.warning("order %s: create order failed: %s", order.number, error)
     return PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference)
+
+
+def may_have_made_an_order(error: KlarnaError) -> bool:
+    """True when a failed create order may still have made an order at Klarna."""
+    if isinstance(error, KlarnaUnavailableError):
+        return error.outcome_unknown
+    if isinstance(error, KlarnaForbiddenError):
+        # Klarna docs (error codes): "Authorization token already consumed".
+        # https://docs.klarna.com/resources/developer-tools/error-handling/error-codes-and-messages-for-klarna-payments
+        return error.error_code == "INVALID_OPERATION"
+    return isinstance(error, KlarnaSessionCompletedError)
 
 
 def release_claim(order: Order, *, detail: str, correlation_id: str | None = None) -> None:

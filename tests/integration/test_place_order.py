@@ -10,6 +10,13 @@ import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
+from storefront.klarna.errors import (
+    KlarnaError,
+    KlarnaForbiddenError,
+    KlarnaRejectedError,
+    KlarnaSessionCompletedError,
+    KlarnaValidationError,
+)
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
@@ -323,3 +330,53 @@ def test_payment_events_cannot_be_changed_once_written(
             db.session.commit()
         db.session.rollback()
     assert event_kinds(seeded) == ["session_created"]
+
+
+def klarna_refusal(error_class: type[KlarnaError], status: int, code: str) -> KlarnaError:
+    """A create-order error as the client raises it."""
+    return error_class(
+        f"Klarna create_order failed with HTTP {status} {code}",
+        operation="create_order",
+        status=status,
+        error_code=code,
+        correlation_id="corr-123",
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "status_left", "told"),
+    [
+        (klarna_refusal(KlarnaRejectedError, 403, "REJECTED"), None, "Klarna cannot accept"),
+        (klarna_refusal(KlarnaForbiddenError, 403, "MERCHANT_INACTIVE"), None, "not available"),
+        (klarna_refusal(KlarnaValidationError, 400, "BAD_VALUE"), None, "not available"),
+        (klarna_refusal(KlarnaForbiddenError, 403, "INVALID_OPERATION"), "placing", "yet"),
+        (klarna_refusal(KlarnaSessionCompletedError, 404, "SESSION_COMPLETED"), "placing", "yet"),
+    ],
+    ids=["rejected", "forbidden", "bad-value", "token-consumed", "session-completed"],
+)
+def test_place_order_maps_each_create_order_error_to_an_outcome(
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    error: KlarnaError,
+    status_left: str | None,
+    told: str,
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+
+    def refuse(*args: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(seeded.extensions["klarna"], "create_order", refuse)
+    response = place(client, state, token)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert told in page and "(Reference: corr-123)" in page
+    assert [order["status"] for order in orders_in(seeded)] == (
+        [status_left] if status_left else []
+    )
+    if isinstance(error, KlarnaRejectedError):
+        assert "Klarna cannot accept this purchase" in client.get("/checkout/payment").get_data(
+            as_text=True
+        )
