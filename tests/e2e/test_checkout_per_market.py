@@ -16,8 +16,8 @@ from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import today
+from tests.e2e.pages.checkout import fill_address
 from tests.support.live_server import LiveServer
-from tests.support.personas import PERSONAS
 
 # market -> (coupon, products to add, shipping method label starts with)
 STORIES = {
@@ -35,21 +35,6 @@ def payload_order_amount(server: LiveServer) -> int:
         token = db.session.scalars(sa.select(Cart.token)).one()
         snapshot = checkout_snapshot(find_cart(token), today=today())
         return build_payload(snapshot, include_customer=True)["order_amount"]
-
-
-def fill_address(page: Page, market: str) -> None:
-    """Type the market's Klarna persona into the details form."""
-    email, phone, address = PERSONAS[market]
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Phone").fill(phone)
-    billing = page.get_by_role("group", name="Billing address")
-    billing.get_by_label("First name").fill(address.given_name)
-    billing.get_by_label("Last name").fill(address.family_name)
-    billing.get_by_label("Street address").fill(address.street_address)
-    billing.get_by_label("Postal code").fill(address.postal_code)
-    billing.get_by_label("City").fill(address.city)
-    if market == "US":
-        billing.get_by_label("State").select_option(address.region)
 
 
 @pytest.mark.parametrize("market", list(STORIES))

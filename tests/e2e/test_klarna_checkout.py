@@ -53,7 +53,7 @@ def test_shopper_pays_with_klarna_and_sees_the_order(
     checkout.buy()
     expect(checkout.dialog.get_by_text(total, exact=True)).to_be_visible()
     checkout.confirm_in_dialog()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
     [(number, status)] = orders_of(storefront_server)
     expect(page.locator("#order-number")).to_have_text(number)
     expect(page.locator("#order-total")).to_have_text(total)
@@ -103,7 +103,7 @@ def test_coupon_on_the_payment_page_reloads_the_widget_with_the_discount(
     after = page.locator("#order-total").inner_text()
     expect(checkout.widget.locator("#plan")).to_contain_text(after)
     checkout.pay()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
     expect(page.locator("#order-total")).to_have_text(after)
     assert console_errors == []
 
@@ -134,7 +134,7 @@ def test_shopper_who_closes_klarna_can_buy_again(page: Page, storefront_server: 
     expect(checkout.buy_button).to_be_enabled()
     assert orders_of(storefront_server) == []
     checkout.pay()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_pay_now_needs_a_last_confirmation_then_finalize_places_the_order(
     checkout.buy()  # finalize() from the shopper's click
     expect(checkout.dialog).to_have_accessible_name("Confirm your payment")
     checkout.confirm_in_dialog()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
     assert [status for _, status in orders_of(storefront_server)] == ["paid"]
     assert console_errors == []
 
@@ -174,7 +174,7 @@ def test_double_click_on_buy_gives_one_order(
     checkout.buy_button.dblclick()
     expect(page.locator("iframe[title='Klarna purchase']")).to_have_count(1)
     checkout.confirm_in_dialog()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
     assert len(orders_of(storefront_server)) == 1
     assert len(emulator_of(emulator_server).store.orders) == 1
 
@@ -208,7 +208,7 @@ def test_session_expired_by_the_emulators_clock_is_replaced_without_the_shopper_
     expect(checkout.widget.locator("#plan")).to_contain_text("£43.99")  # 2 x £20 + £3.99
     assert klarna_session_of(storefront_server) != first_session
     checkout.pay()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()
     assert [status for _, status in orders_of(storefront_server)] == ["paid"]
 
 
@@ -242,4 +242,4 @@ def test_session_expired_before_a_reload_is_replaced_when_the_widget_cannot_load
     checkout.ready_to_buy()
     assert klarna_session_of(storefront_server) != first_session
     checkout.pay()
-    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    checkout.expect_order_placed()

@@ -14,6 +14,21 @@ WIDGET_FRAME = "#klarna-payments-container iframe"
 SHIPPING = {"US": "Standard", "GB": "Standard", "DE": "Standard", "SE": "Pickup"}
 
 
+def fill_address(page: Page, market: str) -> None:
+    """Type the market's Klarna persona into the details form."""
+    email, phone, address = PERSONAS[market]
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Phone").fill(phone)
+    billing = page.get_by_role("group", name="Billing address")
+    billing.get_by_label("First name").fill(address.given_name)
+    billing.get_by_label("Last name").fill(address.family_name)
+    billing.get_by_label("Street address").fill(address.street_address)
+    billing.get_by_label("Postal code").fill(address.postal_code)
+    billing.get_by_label("City").fill(address.city)
+    if market == "US":
+        billing.get_by_label("State").select_option(address.region)
+
+
 class CheckoutPage:
     """What a shopper does from the home page to the payment page, and on it."""
 
@@ -30,27 +45,14 @@ class CheckoutPage:
             page.get_by_role("button", name=f"Add to cart ({product})").click()
             expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
         page.goto("/checkout/details")
-        self.fill_details(market, email=email)
+        fill_address(page, market)
+        if email is not None:
+            page.get_by_label("Email").fill(email)
         page.get_by_role("button", name="Save and continue").click()
         page.get_by_label(re.compile(f"^{SHIPPING[market]}")).check()
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("link", name="Continue to payment").click()
         expect(page.get_by_role("heading", name="Payment", level=1)).to_be_visible()
-
-    def fill_details(self, market: str, *, email: str | None = None) -> None:
-        """Type the market's Klarna persona (with another email, if given) into the form."""
-        persona_email, phone, address = PERSONAS[market]
-        page = self.page
-        page.get_by_label("Email").fill(email or persona_email)
-        page.get_by_label("Phone").fill(phone)
-        billing = page.get_by_role("group", name="Billing address")
-        billing.get_by_label("First name").fill(address.given_name)
-        billing.get_by_label("Last name").fill(address.family_name)
-        billing.get_by_label("Street address").fill(address.street_address)
-        billing.get_by_label("Postal code").fill(address.postal_code)
-        billing.get_by_label("City").fill(address.city)
-        if market == "US":
-            billing.get_by_label("State").select_option(address.region)
 
     @property
     def buy_button(self) -> Locator:
@@ -97,6 +99,10 @@ class CheckoutPage:
         """Enter the one-time code in Klarna's dialog and confirm."""
         self.dialog.get_by_label("Verification code").fill(code)
         self.dialog.get_by_role("button", name=re.compile(r"^Confirm")).click()
+
+    def expect_order_placed(self) -> None:
+        """Wait for the confirmation page of a placed order."""
+        expect(self.page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
 
     def pay(self) -> None:
         """Press Buy and confirm with Klarna; the shop then shows the order."""
