@@ -18,6 +18,19 @@
 # KLARNA_USERNAME = "PK12345_abcdef012345"
 # KLARNA_PASSWORD = "shared secret"
 
+# Optional per-region accounts. Klarna credentials belong to one region (EU, NA: US/CA/MX,
+# OC: AU/NZ); purchases in a region with its own three settings use them, all others use
+# KLARNA_API_URL/USERNAME/PASSWORD. Set all three of a region, or none.
+# KLARNA_EU_API_URL = "https://api.playground.klarna.com/"
+# KLARNA_EU_USERNAME = "PK12345_abcdef012345"
+# KLARNA_EU_PASSWORD = "shared secret"
+# KLARNA_NA_API_URL = "https://api-na.playground.klarna.com/"
+# KLARNA_NA_USERNAME = "PN12345_abcdef012345"
+# KLARNA_NA_PASSWORD = "shared secret"
+# KLARNA_OC_API_URL = "https://api-oc.playground.klarna.com/"
+# KLARNA_OC_USERNAME = "PO12345_abcdef012345"
+# KLARNA_OC_PASSWORD = "shared secret"
+
 # URL of Klarna's JS SDK. Default: Klarna's CDN (https://x.klarnacdn.net/kp/lib/v1/api.js),
 # or the emulator's copy when running offline.
 # KLARNA_SDK_URL = "https://x.klarnacdn.net/kp/lib/v1/api.js"

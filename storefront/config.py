@@ -17,6 +17,9 @@ from sqlalchemy.exc import ArgumentError
 # the environment. Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
 KLARNA_CDN_SDK_URL = "https://x.klarnacdn.net/kp/lib/v1/api.js"
 
+# Klarna's API regions (storefront.klarna.regions); each can have its own URL and credentials.
+KLARNA_REGIONS = ("EU", "NA", "OC")
+
 # Where the SDK script sits on Klarna's CDN and, by design, on the emulator's origin.
 SDK_PATH = "/kp/lib/v1/api.js"
 
@@ -115,6 +118,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("KLARNA_USERNAME", None, parse_text, "Klarna API username (merchant id)."),
     Setting("KLARNA_PASSWORD", None, parse_text, "Klarna API password (shared secret)."),
+    *(
+        Setting(
+            f"KLARNA_{region}_{key}",
+            None,
+            parse,
+            f"Optional {what} for purchases in Klarna's {region} region; "
+            f"default: KLARNA_{key}. Needed when one account does not cover every market.",
+        )
+        for region in KLARNA_REGIONS
+        for key, parse, what in (
+            ("API_URL", parse_http_url, "API base URL"),
+            ("USERNAME", parse_text, "API username"),
+            ("PASSWORD", parse_text, "API password"),
+        )
+    ),
     Setting(
         "KLARNA_SDK_URL",
         None,
@@ -217,6 +235,14 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
         )
     if not config.get("KLARNA_USERNAME"):
         raise ConfigError("KLARNA_USERNAME", "is not set; Klarna needs API credentials")
+    for region in KLARNA_REGIONS:
+        prefix = f"KLARNA_{region}_"
+        given = [key for key in ("API_URL", "USERNAME", "PASSWORD") if config.get(prefix + key)]
+        missing = [key for key in ("API_URL", "USERNAME", "PASSWORD") if key not in given]
+        if given and missing:
+            raise ConfigError(
+                prefix + missing[0], f"is missing; it is required when {prefix}{given[0]} is set"
+            )
     if not config.get("KLARNA_SDK_URL"):
         config["KLARNA_SDK_URL"] = KLARNA_CDN_SDK_URL
     if not config.get("DATABASE_URL"):

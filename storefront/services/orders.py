@@ -39,6 +39,7 @@ from storefront.klarna.errors import (
     KlarnaUnavailableError,
 )
 from storefront.klarna.results import PlacedOrder
+from storefront.markets import MARKETS
 from storefront.models import (
     Cart,
     InvalidTransition,
@@ -64,6 +65,7 @@ from storefront.services.payment import (
     checked,
     decline,
     existing_payment,
+    klarna_for,
     matches_secret,
     merchant_context,
     record,
@@ -254,7 +256,7 @@ def send_create_order(authorization_token: str, body: dict) -> PlacedOrder:
     charge twice: Klarna answers the repeat with the order it made, or with an error if the
     first request did make one (then the outcome stays unknown).
     """
-    klarna = get_klarna()
+    klarna = get_klarna(body["purchase_country"])
     try:
         return klarna.create_order(authorization_token, body)
     except KlarnaUnavailableError as error:
@@ -365,7 +367,7 @@ def cancel_authorization(payment: Payment, authorization_token: str, *, reason: 
     Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/cancel-an-authorization
     """
     try:
-        get_klarna().cancel_authorization(authorization_token)
+        klarna_for(payment).cancel_authorization(authorization_token)
     except KlarnaNotFoundError:
         return  # expired, replaced or cancelled already: nothing is held
     except KlarnaError as error:
@@ -385,7 +387,7 @@ def apply_fraud_decision(order: Order) -> None:
     """
     assert order.klarna_order_id is not None
     try:
-        details = get_klarna().get_order(order.klarna_order_id)
+        details = get_klarna(MARKETS[order.market].country).get_order(order.klarna_order_id)
     except KlarnaError as error:
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=error.correlation_id) from error
     status = STATUS_FOR_FRAUD_STATUS.get(details.fraud_status)

@@ -43,6 +43,7 @@ from storefront.klarna.errors import (
 )
 from storefront.klarna.preflight import PreflightError, ensure_valid
 from storefront.klarna.results import PaymentMethodCategory
+from storefront.markets import MARKETS
 from storefront.models import Cart, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services.checkout import (
     CheckoutOverview,
@@ -230,7 +231,7 @@ def update_session(
     session_id = payment.klarna_session_id
     assert session_id is not None
     try:
-        get_klarna().update_session(session_id, checked(payment, body))
+        klarna_for(payment).update_session(session_id, checked(payment, body))
     except KlarnaSessionCompletedError as error:
         # An order exists at Klarna for this session but not in the shop: a new session
         # would let the shopper pay twice, so stop and let support look at it.
@@ -292,7 +293,7 @@ def recheck_session(cart: Cart) -> None:
     if payment.klarna_session_id is None:
         return
     try:
-        get_klarna().read_session(payment.klarna_session_id)
+        klarna_for(payment).read_session(payment.klarna_session_id)
     except KlarnaNotFoundError:
         payment.session_expires_at = None
         db.session.commit()
@@ -328,10 +329,15 @@ def checked(payment: Payment, body: dict[str, Any]) -> dict[str, Any]:
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference) from error
 
 
+def klarna_for(payment: Payment) -> KlarnaClient:
+    """The Klarna client for the payment's market (its region's API and credentials)."""
+    return get_klarna(MARKETS[payment.market].country)
+
+
 def call_klarna(payment: Payment, call: Callable[[KlarnaClient], T]) -> T:
     """Run one client call; any Klarna error becomes the shopper-facing PaymentError."""
     try:
-        return call(get_klarna())
+        return call(klarna_for(payment))
     except KlarnaError as error:
         raise klarna_failure(payment, error) from error
 

@@ -39,6 +39,9 @@ def test_real_klarna_needs_only_url_and_credentials(tmp_path: Path) -> None:
         ({"KLARNA_TIMEOUT_SECONDS": "0"}, "KLARNA_TIMEOUT_SECONDS"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"SESSION_COOKIE_SECURE": "maybe"}, "SESSION_COOKIE_SECURE"),
+        ({"KLARNA_NA_API_URL": "https://api-na.playground.klarna.com/"}, "KLARNA_NA_USERNAME"),
+        ({"KLARNA_OC_PASSWORD": "secret"}, "KLARNA_OC_API_URL"),
+        ({"KLARNA_EU_API_URL": "eu"}, "KLARNA_EU_API_URL"),
     ],
 )
 def test_bad_setting_is_named_in_one_line(tmp_path: Path, change: dict, setting: str) -> None:

@@ -1,0 +1,18 @@
+"""Klarna's API regions: which region's API and credentials serve a purchase country.
+
+A merchant has separate credentials per region, and a call to the wrong region's API answers
+401. Klarna docs: https://docs.klarna.com/api/api-urls/ (routing as in Klarna's SFCC cartridge
+and the WooCommerce plugin; reference.md section 1.1).
+"""
+
+from __future__ import annotations
+
+REGION_BY_COUNTRY = {
+    **dict.fromkeys(("US", "CA", "MX"), "NA"),
+    **dict.fromkeys(("AU", "NZ"), "OC"),
+}
+
+
+def region_for(country: str) -> str:
+    """The Klarna region of a purchase country (every European market is EU)."""
+    return REGION_BY_COUNTRY.get(country.upper(), "EU")
