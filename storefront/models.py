@@ -210,6 +210,9 @@ class Order(db.Model):
     klarna_session_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # Kept while the order is placed, to send create order again or cancel the authorization.
     klarna_authorization_token: Mapped[str] = mapped_column(sa.String(255))
+    # The exact create-order body sent with that token: an answer that got lost is recovered by
+    # sending the identical request again, which Klarna answers with the order it made.
+    klarna_order_request: Mapped[dict | None] = mapped_column(sa.JSON)
     klarna_order_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     klarna_fraud_status: Mapped[str | None] = mapped_column(sa.String(16))
     klarna_payment_method: Mapped[str | None] = mapped_column(sa.String(32))
@@ -330,3 +333,19 @@ class PaymentEvent(db.Model):
 def refuse_event_change(mapper: object, connection: object, event: PaymentEvent) -> None:
     """The payment log is append-only: an event, once written, is never changed."""
     raise ValueError(f"payment event {event.id} is append-only")
+
+
+class RateLimitWindow(db.Model):
+    """Attempts one client made at one rate-limited action in one fixed time window.
+
+    Kept in the database, not in process memory, so the limit holds across gunicorn workers
+    and machines behind a load balancer. `client_key` is a keyed hash, never a raw address.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("action", "client_key", "window_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    client_key: Mapped[str] = mapped_column(sa.String(64))
+    window_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    attempts: Mapped[int]
