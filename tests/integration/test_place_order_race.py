@@ -6,8 +6,10 @@ runs both), because the two make concurrent writers wait in different ways.
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -27,27 +29,97 @@ from tests.support.payment_flow import (
     open_payment_page,
 )
 
+PLACE_PATH = "/checkout/payment/place"
+CALLBACK_STATUSES = (200, 409, 503)
+RACE_SESSIONS = 20
+ATTEMPTS_PER_SESSION = 50
+RACE_SEED = 20261122  # which attempts are browsers and which callbacks: the same every run
+
 
 def run_together(attempts: list[Callable[[], TestResponse]]) -> list[TestResponse]:
-    """Start every attempt on its own thread at the same instant; their responses."""
+    """Start every attempt on its own thread at the same instant; their responses, in order."""
     barrier = threading.Barrier(len(attempts))
-    responses: list[TestResponse] = []
+    responses: list[TestResponse | None] = [None] * len(attempts)
     failures: list[BaseException] = []
 
-    def run(attempt: Callable[[], TestResponse]) -> None:
+    def run(index: int, attempt: Callable[[], TestResponse]) -> None:
         barrier.wait()
         try:
-            responses.append(attempt())
+            responses[index] = attempt()
         except BaseException as failure:  # report it in the test, not on a thread
             failures.append(failure)
 
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=120)
     assert not failures, failures
-    return responses
+    assert None not in responses, "an attempt did not finish"
+    return [response for response in responses if response is not None]
+
+
+@dataclass(frozen=True)
+class Racers:
+    """One shopper's authorized payment, and the two ways its order can be placed."""
+
+    session_id: str
+    browser: Callable[[], TestResponse]
+    klarna: Callable[[], TestResponse]
+
+    @classmethod
+    def ready(cls, app: Flask, emulator_server: LiveServer, market: str = "GB") -> Racers:
+        """A shopper who authorized on the payment page, in `market`, with nothing placed."""
+        shopper: ShopClient = app.test_client()  # type: ignore[assignment]
+        state = open_payment_page(shopper, market)
+        token = authorize(emulator_server, state)["authorization_token"]
+        cookie = shopper.get_cookie("session")
+        assert cookie is not None
+        with app.app_context():
+            payment = db.session.scalars(
+                sa.select(Payment).where(Payment.klarna_session_id == state["session_id"])
+            ).one()
+            key = payment.callback_secret or ""
+        form = {
+            "csrf_token": shopper.csrf_token(),
+            "authorization_token": token,
+            "klarna_session_id": state["session_id"],
+            "purchase_fingerprint": state["purchase_fingerprint"],
+        }
+        body: dict[str, Any] = {"authorization_token": token, "session_id": state["session_id"]}
+
+        def browser() -> TestResponse:
+            tab = app.test_client()  # a second tab or a double click: same cookie, own client
+            tab.set_cookie("session", cookie.value)
+            return tab.post(PLACE_PATH, data=form)
+
+        def klarna() -> TestResponse:
+            return callback(app.test_client(), key, body)
+
+        return cls(state["session_id"], browser, klarna)
+
+
+def assert_answers_are_defined(responses: list[TestResponse], order_number: str) -> None:
+    """Browsers land on the order (or Klarna's redirect); Klarna hears placed, busy or done."""
+    for response in responses:
+        if response.request.path == PLACE_PATH:
+            assert response.status_code == 303
+            location = response.headers["Location"]
+            assert location == f"/orders/{order_number}" or not location.startswith("/"), location
+        else:
+            # 503 asks Klarna to call again while another attempt is placing the order; 409
+            # tells a replay that the order exists already.
+            assert response.status_code in CALLBACK_STATUSES, response.get_json()
+
+
+def placed_orders(app: Flask) -> dict[str, str]:
+    """Klarna session id -> order number, after checking every order was placed and paid."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Order.klarna_session_id, Order.number, Order.status)
+        ).all()
+    assert {status for *_, status in rows} <= {OrderStatus.PAID}
+    return {session_id: number for session_id, number, _ in rows}
 
 
 @pytest.mark.parametrize(
@@ -57,47 +129,47 @@ def run_together(attempts: list[Callable[[], TestResponse]]) -> list[TestRespons
 )
 def test_place_order_racing_attempts_make_exactly_one_order(
     seeded: Flask,
-    client: ShopClient,
     emulator_server: LiveServer,
     browser_posts: int,
     callbacks: int,
 ) -> None:
-    state = open_payment_page(client, "GB")
-    token = authorize(emulator_server, state)["authorization_token"]
-    csrf_token = client.csrf_token()
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    with seeded.app_context():
-        key = db.session.scalars(sa.select(Payment.callback_secret)).one() or ""
-    form = {
-        "csrf_token": csrf_token,
-        "authorization_token": token,
-        "klarna_session_id": state["session_id"],
-        "purchase_fingerprint": state["purchase_fingerprint"],
-    }
+    racers = Racers.ready(seeded, emulator_server)
 
-    def browser() -> TestResponse:
-        tab = seeded.test_client()
-        tab.set_cookie("session", cookie.value)
-        return tab.post("/checkout/payment/place", data=form)
+    responses = run_together([racers.browser] * browser_posts + [racers.klarna] * callbacks)
 
-    def klarna() -> TestResponse:
-        body: dict[str, Any] = {"authorization_token": token, "session_id": state["session_id"]}
-        return callback(seeded.test_client(), key, body)
-
-    responses = run_together([browser] * browser_posts + [klarna] * callbacks)
-
-    with seeded.app_context():
-        orders = db.session.execute(sa.select(Order.number, Order.status)).all()
-    assert [status for _, status in orders] == [OrderStatus.PAID]
+    orders = placed_orders(seeded)
+    assert list(orders) == [racers.session_id]
     assert len(emulator_of(emulator_server).store.orders) == 1
     assert klarna_operations(emulator_server).count("create_order") == 1
-    number = orders[0].number
-    for response in responses:
-        if response.request.path == "/checkout/payment/place":
-            assert response.status_code == 303
-            location = response.headers["Location"]
-            assert location == f"/orders/{number}" or location.startswith(emulator_server.url)
-        else:
-            # 503 asks Klarna to call again while the browser's attempt is placing the order.
-            assert response.status_code in (200, 503), response.get_json()
+    assert_answers_are_defined(responses, orders[racers.session_id])
+
+
+def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    """Issue 7's race: 20 sessions x 50 attempts, browser POSTs and callbacks mixed, all at once."""
+    markets = ("US", "GB", "DE", "SE")
+    sessions = [
+        Racers.ready(seeded, emulator_server, markets[i % len(markets)])
+        for i in range(RACE_SESSIONS)
+    ]
+    pick = random.Random(RACE_SEED)
+    entries = [
+        (racers, pick.choice(("browser", "klarna")))
+        for racers in sessions
+        for _ in range(ATTEMPTS_PER_SESSION)
+    ]
+    pick.shuffle(entries)
+
+    responses = run_together([getattr(racers, kind) for racers, kind in entries])
+
+    orders = placed_orders(seeded)
+    assert sorted(orders) == sorted(racers.session_id for racers in sessions)
+    assert len(emulator_of(emulator_server).store.orders) == RACE_SESSIONS
+    assert klarna_operations(emulator_server).count("create_order") == RACE_SESSIONS
+    for racers in sessions:
+        mine = [
+            response for (who, _), response in zip(entries, responses, strict=True) if who is racers
+        ]
+        assert len(mine) == ATTEMPTS_PER_SESSION
+        assert_answers_are_defined(mine, orders[racers.session_id])
