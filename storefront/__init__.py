@@ -33,7 +33,6 @@ def create_app(
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.update(
         build_config(Path(app.instance_path), defaults=defaults, overrides=test_config)

@@ -28,6 +28,10 @@ EMULATOR_USERNAME = "PK00000_emulator"
 EMULATOR_PASSWORD = "emulator-shared-secret"  # noqa: S105 - a public demo credential
 
 
+# How long a SQLite writer waits for another's lock before giving up (see engine_options).
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names it in one line."""
 
@@ -248,7 +252,21 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'storefront.sqlite'}"
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["DATABASE_URL"]))
     return config
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """SQLAlchemy engine options for the database: a dead pooled connection is replaced.
+
+    SQLite lets one writer at a time; the others wait for its lock up to
+    SQLITE_BUSY_TIMEOUT_SECONDS instead of Python's 5 s, because under a burst of checkouts
+    a wait is better than a refused request.
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if make_url(database_url).get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    return options
 
 
 def require_pair(config: Mapping[str, Any], first: str, second: str) -> None:

@@ -227,6 +227,10 @@ class Order(db.Model):
     tax_minor: Mapped[int] = mapped_column(sa.BigInteger)
     tax_included: Mapped[bool]  # VAT inside the line totals, or US sales tax on top
     claimed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # While PLACING: until when the attempt sending create order holds the claim. Past it (the
+    # attempt died, or gave up not knowing Klarna's answer) another attempt may take the claim
+    # over and send `klarna_order_request` again. None: not held (an order claimed before 0004).
+    claim_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )
@@ -270,11 +274,15 @@ class Order(db.Model):
         """The product lines."""
         return [line for line in self.lines if line.kind == LineKind.GOODS]
 
+    @classmethod
+    def check_transition(cls, current: OrderStatus, new: OrderStatus) -> None:
+        """Raise InvalidTransition unless ALLOWED_TRANSITIONS leads from `current` to `new`."""
+        if new not in cls.ALLOWED_TRANSITIONS[current]:
+            raise InvalidTransition(current, new)
+
     def transition_to(self, new: OrderStatus) -> None:
         """Move to `new` if ALLOWED_TRANSITIONS allows it, else raise InvalidTransition."""
-        current = OrderStatus(self.status)
-        if new not in self.ALLOWED_TRANSITIONS[current]:
-            raise InvalidTransition(current, new)
+        self.check_transition(OrderStatus(self.status), new)
         self.status = new
 
 
@@ -302,6 +310,7 @@ class PaymentEventKind(StrEnum):
     SESSION_UPDATED = "session_updated"
     SESSION_DISCARDED = "session_discarded"
     ORDER_CLAIMED = "order_claimed"
+    ORDER_CLAIM_TAKEN_OVER = "order_claim_taken_over"
     ORDER_CREATED = "order_created"
     ORDER_REFUSED = "order_refused"
     ORDER_OUTCOME_UNKNOWN = "order_outcome_unknown"

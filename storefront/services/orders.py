@@ -18,13 +18,18 @@ Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna
 from __future__ import annotations
 
 import logging
+import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.extensions import db
 from storefront.klarna import get_klarna
@@ -62,6 +67,7 @@ from storefront.services.errors import (
 from storefront.services.payment import (
     DECLINED_MESSAGE,
     UNAVAILABLE_MESSAGE,
+    as_utc,
     checked,
     decline,
     existing_payment,
@@ -74,9 +80,18 @@ from storefront.services.payment import (
 from storefront.snapshot import CheckoutSnapshot
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# How often a waiting attempt looks again at an order another attempt is placing.
-POLL_INTERVAL_SECONDS = 0.1
+# How often a waiting attempt looks again at an order another attempt is placing: from
+# FIRST_POLL_SECONDS, doubling up to MAX_POLL_SECONDS (see poll_delay).
+FIRST_POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 1.0
+# Added to the slowest create order's time to make a claim's lease (see claim_lease).
+CLAIM_LEASE_MARGIN_SECONDS = 5
+# Tries at writing down Klarna's answer while the database is busy (see with_database_retries).
+DATABASE_ATTEMPTS = 4
+# After an answer got lost, how soon another attempt may send the same create order again.
+RESEND_AFTER_UNKNOWN = timedelta(seconds=10)
 
 # Klarna's fraud_status on create order and in Order Management -> the order's status.
 # Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
@@ -127,6 +142,7 @@ def place_order(
     CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
     """
     deadline = time.monotonic() + wait_seconds
+    polls = 0
     while True:
         payment = locked_payment(payment_id)
         order = payment.order
@@ -139,14 +155,31 @@ def place_order(
                 purchase_fingerprint_seen=purchase_fingerprint_seen,
             )
             if claimed is not None:
-                return create_klarna_order(*claimed, authorization_token)
+                return send_claimed(claimed)
             continue  # another attempt inserted its claim first: answer with its order
-        db.session.commit()  # release the lock before waiting or answering
         if order.status != OrderStatus.PLACING:
+            db.session.commit()  # release the lock
             return Placement(order)
+        taken_over = take_over_stalled_claim(order)
+        if taken_over is not None:
+            return send_claimed(taken_over)
+        number = order.number
+        # Release the lock and the connection: a waiting attempt holds neither while it sleeps.
+        db.session.commit()
         if time.monotonic() >= deadline:
-            raise OrderInProgress(order.number)
-        time.sleep(POLL_INTERVAL_SECONDS)
+            raise OrderInProgress(number)
+        time.sleep(poll_delay(polls))
+        polls += 1
+
+
+def poll_delay(polls_so_far: int) -> float:
+    """Seconds before the next look at an order being placed: doubling, capped, jittered.
+
+    Fifty attempts waiting on one order must not crowd out the one attempt placing it: each
+    look costs a database connection, and that attempt needs one to record Klarna's answer.
+    """
+    ceiling = min(MAX_POLL_SECONDS, FIRST_POLL_SECONDS * 2**polls_so_far)
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - spreading load, not a secret
 
 
 def locked_payment(payment_id: int) -> Payment:
@@ -156,6 +189,19 @@ def locked_payment(payment_id: int) -> Payment:
     return db.session.scalars(query).one()
 
 
+@dataclass(frozen=True)
+class Claim:
+    """An order this attempt holds the claim on, and the exact create order to send for it.
+
+    Plain values, read before the claim was committed: the Klarna call that follows touches no
+    database object, so no connection is held while Klarna answers.
+    """
+
+    order_id: int
+    authorization_token: str
+    request_body: dict[str, Any]
+
+
 def claim(
     payment: Payment,
     authorization_token: str,
@@ -163,8 +209,8 @@ def claim(
     klarna_session_id: str,
     today: date,
     purchase_fingerprint_seen: str | None,
-) -> tuple[Order, CheckoutSnapshot] | None:
-    """Insert the order as PLACING for the cart as it is now; None if another attempt won."""
+) -> Claim | None:
+    """Insert the order as PLACING with its create-order body; None if another attempt won."""
     if payment.declined_at is not None:
         raise PaymentDeclined(DECLINED_MESSAGE)
     cart = payment.cart
@@ -183,28 +229,42 @@ def claim(
         db.session.commit()
         raise AuthorizeAgain(CHANGED_MESSAGE)
     try:
+        body = checked(payment, order_body(snapshot, merchant_context(payment)))
+    except PaymentError:
+        cancel_authorization(payment, authorization_token, reason="pre-flight refused the order")
+        db.session.commit()
+        raise
+    try:
         # Any flush from here on may hit the unique constraints: the claim is all or nothing.
-        order = new_order(payment, snapshot, price_order(snapshot), authorization_token)
+        order = new_order(payment, snapshot, price_order(snapshot), authorization_token, body)
         db.session.add(order)
         record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
+        db.session.flush()
+        claimed = Claim(order.id, authorization_token, body)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return None
-    return order, snapshot
+    return claimed
 
 
 def new_order(
-    payment: Payment, snapshot: CheckoutSnapshot, priced: PricedOrder, authorization_token: str
+    payment: Payment,
+    snapshot: CheckoutSnapshot,
+    priced: PricedOrder,
+    authorization_token: str,
+    request_body: dict[str, Any],
 ) -> Order:
     """The order (status PLACING) with the snapshot's lines, amounts, contact and addresses."""
     assert snapshot.billing_address is not None and snapshot.shipping_address is not None
     assert payment.klarna_session_id is not None
+    now = utcnow()
     return Order(
         number=payment.order_number,
         payment=payment,
         klarna_session_id=payment.klarna_session_id,
         klarna_authorization_token=authorization_token,
+        klarna_order_request=request_body,
         status=OrderStatus.PLACING,
         market=snapshot.market.code,
         currency=snapshot.market.currency,
@@ -215,7 +275,8 @@ def new_order(
         total_minor=priced.total_minor,
         tax_minor=priced.tax_minor,
         tax_included=snapshot.market.prices_include_tax,
-        claimed_at=utcnow(),
+        claimed_at=now,
+        claim_expires_at=now + claim_lease(),
         lines=[
             OrderLine(
                 kind=line.kind,
@@ -232,24 +293,97 @@ def new_order(
     )
 
 
-def create_klarna_order(
-    order: Order, snapshot: CheckoutSnapshot, authorization_token: str
-) -> Placement:
-    """Call create order for a claimed order and record Klarna's answer (or its failure)."""
-    payment = order.payment
+def claim_lease() -> timedelta:
+    """How long a claim is held: longer than the slowest create order that still answers.
+
+    `send_create_order` sends at most twice, each send bounded by the client's connect and
+    read timeouts; an attempt still inside that time may yet record Klarna's answer.
+    """
+    connect_seconds, read_seconds = get_klarna().timeout
+    return timedelta(seconds=2 * (connect_seconds + read_seconds) + CLAIM_LEASE_MARGIN_SECONDS)
+
+
+def take_over_stalled_claim(order: Order) -> Claim | None:
+    """Take the claim on a PLACING order nobody is placing any more; None if it is held.
+
+    The attempt that claimed it died, or gave up without learning Klarna's answer. Sending
+    the stored create order again cannot charge twice: Klarna answers an identical repeat with
+    the order it made (reference section 5), or makes it now if the first never arrived. The
+    guarded UPDATE lets exactly one attempt take over, on any database.
+    """
+    now = utcnow()
+    held = order.claim_expires_at is not None and as_utc(order.claim_expires_at) > now
+    if held or order.klarna_order_request is None:
+        return None
+    taken = db.session.execute(
+        sa.update(Order)
+        .where(
+            Order.id == order.id,
+            Order.status == OrderStatus.PLACING,
+            sa.or_(Order.claim_expires_at.is_(None), Order.claim_expires_at <= now),
+        )
+        .values(claim_expires_at=now + claim_lease())
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        db.session.rollback()
+        return None
+    claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request)
+    log.warning("order %s: taking over a stalled claim; sending create order again", order.number)
+    record(order.payment, PaymentEventKind.ORDER_CLAIM_TAKEN_OVER, amount_minor=order.total_minor)
+    db.session.commit()
+    return claimed
+
+
+def resume_placement(order: Order) -> Order:
+    """Finish placing an order whose claim stalled; the order as it stands afterwards.
+
+    The order page calls this while it shows "confirming your payment", so an order whose
+    attempt died is settled by the shopper's next look, not left PLACING for ever.
+    Raises the PaymentErrors of `send_claimed` (the claim is released or kept as they say).
+    """
+    if order.status != OrderStatus.PLACING:
+        return order
+    taken_over = take_over_stalled_claim(order)
+    if taken_over is None:
+        return order
+    return send_claimed(taken_over).order
+
+
+def send_claimed(claimed: Claim) -> Placement:
+    """Send create order for a claim and record Klarna's answer, or raise what it means."""
     try:
-        body = checked(payment, order_body(snapshot, merchant_context(payment)))
-    except PaymentError:
-        release_claim(order, detail="pre-flight refused the create-order body")
-        raise
-    try:
-        placed = send_create_order(authorization_token, body)
+        placed = send_create_order(claimed.authorization_token, claimed.request_body)
     except KlarnaError as error:
-        raise refusal(order, authorization_token, error) from error
-    return Placement(record_placed(order, placed), placed.redirect_url)
+        return with_database_retries(partial(after_failure, claimed, error))
+    return with_database_retries(partial(record_placed, claimed, placed))
 
 
-def send_create_order(authorization_token: str, body: dict) -> PlacedOrder:
+def with_database_retries(write: Callable[[], T]) -> T:
+    """Run a write that records Klarna's answer, again if the database was briefly busy.
+
+    Klarna's answer exists only in this process until it is written down, so a full
+    connection pool or SQLite's write lock must not lose it. Each write is guarded (see
+    `hold_if_placing`), so running it twice records once.
+    """
+    for attempt in range(1, DATABASE_ATTEMPTS + 1):
+        try:
+            return write()
+        except (sa.exc.TimeoutError, sa.exc.OperationalError) as busy:
+            db.session.rollback()
+            if attempt == DATABASE_ATTEMPTS:
+                raise
+            log.warning("recording Klarna's answer failed (%s); trying again", busy)
+        time.sleep(poll_delay(attempt))
+    raise AssertionError("unreachable")
+
+
+def claimed_order(claimed: Claim) -> Order | None:
+    """The claimed order as the database has it now (None if its claim was released)."""
+    return db.session.get(Order, claimed.order_id, populate_existing=True)
+
+
+def send_create_order(authorization_token: str, body: dict[str, Any]) -> PlacedOrder:
     """Create order; after an answer that got lost, send the identical request once more.
 
     One authorization can become only one order, so the same token with the same body cannot
@@ -266,18 +400,47 @@ def send_create_order(authorization_token: str, body: dict) -> PlacedOrder:
     return klarna.create_order(authorization_token, body)
 
 
-def record_placed(order: Order, placed: PlacedOrder) -> Order:
+def hold_if_placing(order: Order, **values: Any) -> bool:
+    """Write `values` to the order if it is still PLACING; False if another attempt settled it.
+
+    The guarded UPDATE is the first write of the caller's transaction, so it also takes the
+    row (on SQLite, the database) until the caller commits: of two attempts settling the same
+    claim, exactly one goes on, on any database.
+    """
+    written = db.session.execute(
+        sa.update(Order)
+        .where(Order.id == order.id, Order.status == OrderStatus.PLACING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        db.session.rollback()
+        return False
+    for name, value in values.items():
+        set_committed_value(order, name, value)
+    return True
+
+
+def record_placed(claimed: Claim, placed: PlacedOrder) -> Placement:
     """Store Klarna's order and fraud decision; consume the cart unless Klarna refused."""
-    payment = order.payment
+    order = claimed_order(claimed)
+    if order is None:
+        # Only a claim taken over and released (Klarna said no order) while this attempt's
+        # create order was still on its way can end here: support must join the two.
+        log.error("Klarna order %s has no shop order (claim released)", placed.order_id)
+        raise PaymentOutcomeUnknown(OUTCOME_UNKNOWN_MESSAGE, reference=placed.order_id)
     status = STATUS_FOR_FRAUD_STATUS.get(placed.fraud_status)
     if status is None:
         # Not one of Klarna's three values: hold the order rather than ship it unchecked.
         log.warning("order %s: unknown fraud_status %r", order.number, placed.fraud_status)
         status = OrderStatus.ON_HOLD
+    Order.check_transition(OrderStatus.PLACING, status)
+    if not hold_if_placing(order, status=status, claim_expires_at=None):
+        return Placement(claimed_order(claimed) or order)  # another attempt recorded it
+    payment = order.payment
     order.klarna_order_id = placed.order_id
     order.klarna_fraud_status = placed.fraud_status
     order.klarna_payment_method = placed.authorized_payment_method
-    order.transition_to(status)
     record(
         payment,
         PaymentEventKind.ORDER_CREATED,
@@ -293,11 +456,11 @@ def record_placed(order: Order, placed: PlacedOrder) -> Order:
         payment.cart = None
         db.session.delete(cart)
     db.session.commit()
-    return order
+    return Placement(order, placed.redirect_url)
 
 
-def refusal(order: Order, authorization_token: str, error: KlarnaError) -> PaymentError:
-    """Record a failed create order and return the shopper-facing error for it.
+def after_failure(claimed: Claim, error: KlarnaError) -> Placement:
+    """Record a failed create order and raise the shopper-facing error for it.
 
     - 409 (the data differs from what was authorized): no order; release the claim, cancel
       the authorization so the shopper's credit is not held, ask to authorize again.
@@ -305,36 +468,69 @@ def refusal(order: Order, authorization_token: str, error: KlarnaError) -> Payme
     - 403 REJECTED: no order; Klarna declined the shopper, stop offering Klarna.
     - A lost answer, 404 SESSION_COMPLETED or 403 INVALID_OPERATION ("Authorization token
       already consumed"): Klarna may have made the order; keep the claim (PLACING) so nothing
-      can place a second one.
-    - Anything else (400, 401, another 403, a failure before sending): no order; the shopper
-      may try again.
+      can place a second one, and let a later attempt send the same request again.
+    - Anything else (400, 401, another 403, 429, a failure before sending): no order; cancel
+      the authorization (a new one is needed: Klarna repeats a failed token's error) and let
+      the shopper try again.
+    Returns, instead of raising, when another attempt placed the order meanwhile.
     """
-    payment = order.payment
+    order = claimed_order(claimed)
+    if order is None:
+        raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=error.correlation_id) from error
+    if order.status != OrderStatus.PLACING:
+        return Placement(order)
     reference = error.correlation_id
-    if may_have_made_an_order(error):
+    if may_have_made_an_order(error) or session_completed(order):
+        # Hand the claim on: the next attempt, the order page or Klarna's callback asks again.
+        if not hold_if_placing(order, claim_expires_at=utcnow() + RESEND_AFTER_UNKNOWN):
+            return Placement(claimed_order(claimed) or order)
         log.error("order %s: create order outcome unknown: %s", order.number, error)
         record(
-            payment,
+            order.payment,
             PaymentEventKind.ORDER_OUTCOME_UNKNOWN,
             amount_minor=order.total_minor,
             correlation_id=reference,
             detail=str(error),
         )
         db.session.commit()
-        return PaymentOutcomeUnknown(OUTCOME_UNKNOWN_MESSAGE, reference=reference or order.number)
-    release_claim(order, detail=str(error), correlation_id=reference)
-    if isinstance(error, KlarnaConflictError):
-        cancel_authorization(payment, authorization_token, reason="create order answered 409")
-        db.session.commit()
-        return AuthorizeAgain(CHANGED_MESSAGE, reference=reference)
+        raise PaymentOutcomeUnknown(
+            OUTCOME_UNKNOWN_MESSAGE, reference=reference or order.number
+        ) from error
+    payment = order.payment
+    if not release_claim(order, detail=str(error), correlation_id=reference):
+        return Placement(claimed_order(claimed) or order)
     if isinstance(error, KlarnaNotFoundError):
-        return AuthorizeAgain(EXPIRED_MESSAGE, reference=reference)
+        raise AuthorizeAgain(EXPIRED_MESSAGE, reference=reference) from error
     if isinstance(error, KlarnaRejectedError):
         decline(payment, detail="create order answered 403 REJECTED")
         db.session.commit()
-        return PaymentDeclined(DECLINED_MESSAGE, reference=reference)
+        raise PaymentDeclined(DECLINED_MESSAGE, reference=reference) from error
+    cancel_authorization(payment, claimed.authorization_token, reason=f"create order: {error}")
+    db.session.commit()
+    if isinstance(error, KlarnaConflictError):
+        raise AuthorizeAgain(CHANGED_MESSAGE, reference=reference) from error
     log.warning("order %s: create order failed: %s", order.number, error)
-    return PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference)
+    raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference) from error
+
+
+def session_completed(order: Order) -> bool:
+    """Whether Klarna shows the order's session completed, i.e. some create order made it.
+
+    Asked only for a claim that was taken over, before releasing it on a "no order" answer:
+    the attempt that stalled may have made the order after all. Klarna docs (session status
+    `incomplete` -> `complete`): https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/check-the-details-of-a-payment-session
+    """
+    if not any(
+        event.kind == PaymentEventKind.ORDER_CLAIM_TAKEN_OVER for event in order.payment.events
+    ):
+        return False
+    try:
+        details = klarna_for(order.payment).read_session(order.klarna_session_id)
+    except KlarnaNotFoundError:
+        return False
+    except KlarnaError:
+        return True  # cannot tell: keep the claim rather than risk a lost order
+    return details.status == "complete"
 
 
 def may_have_made_an_order(error: KlarnaError) -> bool:
@@ -348,8 +544,13 @@ def may_have_made_an_order(error: KlarnaError) -> bool:
     return isinstance(error, KlarnaSessionCompletedError)
 
 
-def release_claim(order: Order, *, detail: str, correlation_id: str | None = None) -> None:
-    """Delete a claim Klarna made no order for, so a new authorization can be placed."""
+def release_claim(order: Order, *, detail: str, correlation_id: str | None = None) -> bool:
+    """Delete a claim Klarna made no order for, so a new authorization can be placed.
+
+    False, and nothing deleted, when another attempt settled the order first.
+    """
+    if not hold_if_placing(order, claim_expires_at=None):
+        return False
     record(
         order.payment,
         PaymentEventKind.ORDER_REFUSED,
@@ -359,6 +560,7 @@ def release_claim(order: Order, *, detail: str, correlation_id: str | None = Non
     )
     db.session.delete(order)
     db.session.commit()
+    return True
 
 
 def cancel_authorization(payment: Payment, authorization_token: str, *, reason: str) -> None:

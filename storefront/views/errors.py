@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from storefront.extensions import db
+from storefront.views.shopper import leave_database_out_of_header
+
+# Seconds a shopper (or Klarna's callback) is asked to wait when the database is overloaded.
+BUSY_RETRY_AFTER_SECONDS = "5"
+BUSY_MESSAGE = (
+    "The shop is very busy right now and could not finish your request. Nothing was lost: "
+    "please try again in a few seconds."
+)
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +31,16 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         return render_template("errors/error.html", code=code, message=error.description), code
+
+    @app.errorhandler(PoolTimeout)
+    @app.errorhandler(OperationalError)
+    def database_busy(error: Exception) -> tuple[str, int, dict[str, str]]:
+        # Every write is one transaction, rolled back here, so trying again is safe.
+        app.logger.error("Database busy: %s", error)
+        db.session.rollback()
+        leave_database_out_of_header()
+        page = render_template("errors/error.html", code=503, message=BUSY_MESSAGE)
+        return page, 503, {"Retry-After": BUSY_RETRY_AFTER_SECONDS}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from storefront.forms import OrderLookupForm
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
 from storefront.services import orders
+from storefront.services.errors import PaymentError
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -36,6 +37,13 @@ def confirmation(number: str) -> Response | str:
     if order is None:
         flash("Enter your order number and email address to see your order.", "error")
         return redirect(url_for("orders.lookup"))
+    try:
+        # An order whose placing stalled is finished here, by the page's own refresh.
+        order = orders.resume_placement(order)
+    except PaymentError as error:
+        flash(error.user_message, "error")
+        if orders.find_order(number) is None:  # released: Klarna made no order, pay again
+            return redirect(url_for("payment.show"))
     return render_template(
         "orders/confirmation.html",
         order=order,

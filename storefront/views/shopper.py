@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -24,6 +24,11 @@ from storefront.services.errors import ShopError
 # Session keys: the cart's random token, and the chosen market code.
 CART_KEY = "cart"
 MARKET_KEY = "market"
+
+
+def leave_database_out_of_header() -> None:
+    """Render this request's page without the header's cart count (the database is busy)."""
+    g.header_without_database = True
 
 
 def current_market() -> Market:
@@ -95,7 +100,9 @@ def init_app(app: Flask) -> None:
             "market": market,
             "markets": MARKETS,
             "market_form": ChangeMarketForm(formdata=None, market=market.code),
-            "cart_item_count": carts.item_count(session.get(CART_KEY)),
+            "cart_item_count": None
+            if g.get("header_without_database")
+            else carts.item_count(session.get(CART_KEY)),
         }
 
     @app.template_filter("money")

@@ -21,6 +21,7 @@ from storefront.models import Order, OrderStatus, Payment, PaymentEvent
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
+    add_fault,
     authorize,
     callback,
     callback_body,
@@ -57,14 +58,6 @@ def event_kinds(app: Flask) -> list[str]:
     """The payment log's event kinds, oldest first."""
     with app.app_context():
         return list(db.session.scalars(sa.select(PaymentEvent.kind).order_by(PaymentEvent.id)))
-
-
-def add_fault(server: LiveServer, operation: str, **fault: Any) -> None:
-    """Make the emulator's next call(s) of an operation fail."""
-    response = server.app.test_client().post(
-        "/_emulator/faults", json={"operation": operation, **fault}
-    )
-    assert response.status_code == 201, response.get_json()
 
 
 def test_place_order_accepted_makes_a_paid_order_and_consumes_the_cart(
@@ -294,12 +287,16 @@ def test_place_order_failure_before_klarna_acted_releases_the_claim(
     # 500 twice: also the identical second request fails, which makes the outcome unknown.
     add_fault(emulator_server, "create_order", status=status, count=1 if status < 500 else 2)
     response = place(client, state, token)
-    correlation_id = emulator_of(emulator_server).store.requests[-1].correlation_id
+    requests = emulator_of(emulator_server).store.requests
+    create_order = next(call for call in requests if call.operation == "create_order")
     if status < 500:
         assert response.headers["Location"] == "/checkout/payment"
         page = client.get("/checkout/payment").get_data(as_text=True)
-        assert f"(Reference: {correlation_id})" in page
+        assert f"(Reference: {create_order.correlation_id})" in page
         assert orders_in(seeded) == []
+        # A new authorization is needed, so the unused one is released at once.
+        assert klarna_operations(emulator_server)[-1] == "cancel_authorization"
+        assert event_kinds(seeded)[-2:] == ["order_refused", "authorization_cancelled"]
     else:
         assert [order["status"] for order in orders_in(seeded)] == [OrderStatus.PLACING]
 

@@ -7,7 +7,7 @@ runs both), because the two make concurrent writers wait in different ways.
 from __future__ import annotations
 
 import random
-import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment
 from tests.support.client import ShopClient
+from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     authorize,
@@ -30,33 +31,10 @@ from tests.support.payment_flow import (
 )
 
 PLACE_PATH = "/checkout/payment/place"
-CALLBACK_STATUSES = (200, 409, 503)
+CALLBACK_STATUSES = (200, 409)
 RACE_SESSIONS = 20
 ATTEMPTS_PER_SESSION = 50
 RACE_SEED = 20261122  # which attempts are browsers and which callbacks: the same every run
-
-
-def run_together(attempts: list[Callable[[], TestResponse]]) -> list[TestResponse]:
-    """Start every attempt on its own thread at the same instant; their responses, in order."""
-    barrier = threading.Barrier(len(attempts))
-    responses: list[TestResponse | None] = [None] * len(attempts)
-    failures: list[BaseException] = []
-
-    def run(index: int, attempt: Callable[[], TestResponse]) -> None:
-        barrier.wait()
-        try:
-            responses[index] = attempt()
-        except BaseException as failure:  # report it in the test, not on a thread
-            failures.append(failure)
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures, failures
-    assert None not in responses, "an attempt did not finish"
-    return [response for response in responses if response is not None]
 
 
 @dataclass(frozen=True)
@@ -100,15 +78,20 @@ class Racers:
 
 
 def assert_answers_are_defined(responses: list[TestResponse], order_number: str) -> None:
-    """Browsers land on the order (or Klarna's redirect); Klarna hears placed, busy or done."""
+    """Browsers land on the order (or Klarna's redirect); Klarna hears placed, busy or done.
+
+    Either may also hear "busy, try again" (503 with Retry-After) when the burst outgrew the
+    database's connection pool: a defined answer that lost nothing, never a 500.
+    """
     for response in responses:
-        if response.request.path == PLACE_PATH:
+        if response.status_code == 503:
+            assert response.headers["Retry-After"], response.get_data(as_text=True)
+        elif response.request.path == PLACE_PATH:
             assert response.status_code == 303
             location = response.headers["Location"]
             assert location == f"/orders/{order_number}" or not location.startswith("/"), location
         else:
-            # 503 asks Klarna to call again while another attempt is placing the order; 409
-            # tells a replay that the order exists already.
+            # 409 tells a replay that the order exists already.
             assert response.status_code in CALLBACK_STATUSES, response.get_json()
 
 
@@ -163,6 +146,11 @@ def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
 
     responses = run_together([getattr(racers, kind) for racers, kind in entries])
 
+    answers = Counter(
+        f"{kind} {response.status_code}"
+        for (_, kind), response in zip(entries, responses, strict=True)
+    )
+    print(f"\n{len(responses)} racing attempts answered: {dict(sorted(answers.items()))}")
     orders = placed_orders(seeded)
     assert sorted(orders) == sorted(racers.session_id for racers in sessions)
     assert len(emulator_of(emulator_server).store.orders) == RACE_SESSIONS

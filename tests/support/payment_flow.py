@@ -131,3 +131,11 @@ def last_request_id(server: LiveServer) -> int:
     store = emulator_of(server).store
     with store.lock:
         return store.requests[-1].id if store.requests else 0
+
+
+def add_fault(server: LiveServer, operation: str, **fault: Any) -> None:
+    """Make the emulator's next call(s) of an operation fail."""
+    response = server.app.test_client().post(
+        "/_emulator/faults", json={"operation": operation, **fault}
+    )
+    assert response.status_code == 201, response.get_json()

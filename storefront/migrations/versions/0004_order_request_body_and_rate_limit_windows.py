@@ -1,4 +1,4 @@
-"""order create-order request body and rate limit windows
+"""order create-order request body and claim lease, rate limit windows
 
 Revision ID: 0004
 Revises: 0003
@@ -38,10 +38,14 @@ def upgrade():
         )
     with op.batch_alter_table("order", schema=None) as batch_op:
         batch_op.add_column(sa.Column("klarna_order_request", sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column("claim_expires_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade():
     with op.batch_alter_table("order", schema=None) as batch_op:
+        batch_op.drop_column("claim_expires_at")
         batch_op.drop_column("klarna_order_request")
     with op.batch_alter_table("rate_limit_window", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rate_limit_window_window_start"))
