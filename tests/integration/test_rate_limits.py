@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Cart, Order, RateLimitWindow
 from storefront.services.rate_limits import (
@@ -29,7 +28,6 @@ from storefront.services.rate_limits import (
     client_network,
 )
 from storefront.views.shopper import CART_KEY
-from tests.conftest import storefront_config
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
@@ -71,24 +69,15 @@ def clock(app: Flask) -> Clock:
 
 
 @pytest.fixture
-def make_worker(
-    app: Flask, clock: Clock, emulator_server: LiveServer
-) -> Iterator[Callable[..., Flask]]:
-    """Build further storefront apps on the test's database, as other gunicorn workers are."""
-    workers: list[Flask] = []
+def make_worker(make_app: Callable[..., Flask], clock: Clock) -> Callable[..., Flask]:
+    """Build another storefront app on the test's database (a gunicorn worker) on the clock."""
 
     def build(**settings: object) -> Flask:
-        config = storefront_config(app.config["DATABASE_URL"], emulator_server.url) | settings
-        worker = create_app(config)
-        worker.test_client_class = ShopClient
+        worker = make_app(**settings)
         clock.install(worker)
-        workers.append(worker)
         return worker
 
-    yield build
-    for worker in workers:
-        with worker.app_context():
-            db.engine.dispose()
+    return build
 
 
 def client_at(app: Flask, address: str) -> ShopClient:
