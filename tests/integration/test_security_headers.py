@@ -36,7 +36,7 @@ from tests.support.shopping import add, complete_checkout
 
 # Sources a directive may name besides the Klarna (or emulator) origins.
 OWN_SOURCES = {"'self'", "'none'"}
-# Klarna's badges and the SDK's images may be inline data: URLs; images only.
+# The one scheme source the policy names: data: URLs, for images only (storefront.security).
 DATA_URL_DIRECTIVES = {"img-src"}
 WRONG_LOOKUP = {"number": "FF-XXXX-XXXX", "email": "nobody@example.com"}
 
