@@ -146,6 +146,7 @@ def failures_limited(limit: Limit, address: str | None, service: Callable[P, R])
     """`service` behind the limit: an attempt that raises (a refused code) counts as a failure."""
 
     def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        """Take an attempt, run the service, and give the attempt back if it succeeded."""
         attempt = spend_attempt(limit, address)
         result = service(*args, **kwargs)
         give_back(attempt)
