@@ -47,5 +47,10 @@
 # Default: the URL of the request that creates the Klarna session.
 # PUBLIC_URL = "https://shop.example.com/"
 
+# Reverse proxies in front of the shop (load balancer, nginx) that append to X-Forwarded-For
+# and set X-Forwarded-Proto. 0 (default): the headers are ignored, the connecting address is
+# the client's. Behind one proxy set 1, or the rate limits count every shopper as the proxy.
+# TRUSTED_PROXIES = 1
+
 # Send the session cookie over HTTPS only (default true; `python app.py` turns it off).
 # SESSION_COOKIE_SECURE = True

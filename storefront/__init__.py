@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import cli, klarna, security
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
+from storefront.services import rate_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -37,11 +39,23 @@ def create_app(
     app.config.update(
         build_config(Path(app.instance_path), defaults=defaults, overrides=test_config)
     )
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     security.init_app(app)
     cli.init_app(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client address and scheme from the TRUSTED_PROXIES nearest X-Forwarded-* hops.
+
+    Only hops added by the shop's own proxies are believed: a client can put anything in the
+    headers it sends, so with no trusted proxy they are ignored altogether.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -50,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     klarna.init_app(app)
+    rate_limits.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

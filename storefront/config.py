@@ -59,6 +59,17 @@ def parse_positive_float(value: str | float) -> float:
     return number
 
 
+def parse_proxy_count(value: str | int) -> int:
+    """Accept a whole number of proxies, 0 or more."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a whole number of proxies, got {value!r}") from None
+    if number < 0:
+        raise ValueError(f"expected 0 or more, got {value!r}")
+    return number
+
+
 def parse_bool(value: str | bool) -> bool:
     """Accept true/false spelled the usual ways in environment variables."""
     if isinstance(value, bool):
@@ -162,6 +173,15 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         parse_http_url,
         "The shop's public base URL for Klarna callbacks; default: the URL of the request.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        parse_proxy_count,
+        "How many reverse proxies (load balancer, nginx) in front of the shop append to "
+        "X-Forwarded-For and set X-Forwarded-Proto. 0 (default): those headers are ignored and "
+        "the connecting address is the client, so nobody can dodge the rate limits by sending "
+        "them; behind one proxy, set 1, or every shopper counts as the proxy's address.",
     ),
     Setting(
         "SESSION_COOKIE_SECURE",

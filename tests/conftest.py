@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,24 @@ def app(database_url: str, emulator_server: LiveServer) -> Iterator[Flask]:
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app: Flask, emulator_server: LiveServer) -> Iterator[Callable[..., Flask]]:
+    """Build more storefront apps on the test's database: other workers, or other settings."""
+    built: list[Flask] = []
+
+    def build(**settings: Any) -> Flask:
+        config = storefront_config(app.config["DATABASE_URL"], emulator_server.url) | settings
+        another = create_app(config)
+        another.test_client_class = ShopClient
+        built.append(another)
+        return another
+
+    yield build
+    for another in built:
+        with another.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ a refused request flashes the service's message and changes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template
+from flask import Blueprint, flash, render_template, request
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
 from storefront.services import carts, checkout
+from storefront.services.rate_limits import COUPON_CODES, failures_limited
 from storefront.views.shopper import (
     current_cart,
     current_or_new_cart,
@@ -92,9 +93,8 @@ def apply_coupon() -> Response:
         flash("Add something to your cart before applying a coupon.", "error")
     else:
         code = form.code.data.upper()
-        run_service(
-            checkout.apply_coupon, cart, code, today=today(), done=f"Coupon {code} applied."
-        )
+        apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
+        run_service(apply_limited, cart, code, today=today(), done=f"Coupon {code} applied.")
     return redirect_back("cart.show")
 
 

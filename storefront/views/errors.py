@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
 
 from storefront.extensions import db
+from storefront.services.rate_limits import RateLimited
+from storefront.views.payment import as_json, wants_json
 from storefront.views.shopper import leave_database_out_of_header
 
 # Seconds a shopper (or Klarna's callback) is asked to wait when the database is overloaded.
@@ -26,6 +29,18 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         message = "Your form expired. Please go back, reload the page and try again."
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(RateLimited)
+    def rate_limited(error: RateLimited) -> Response:
+        # checkout.js shows an edit's `messages` and leaves the widget as it is.
+        if wants_json():
+            response = jsonify(messages=as_json([("error", error.user_message)]))
+        else:
+            page = render_template("errors/error.html", code=429, message=error.user_message)
+            response = make_response(page)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -6,7 +6,7 @@ signed session cookie) or to someone who knows the order's number and email addr
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from storefront.forms import OrderLookupForm
@@ -14,6 +14,7 @@ from storefront.markets import MARKETS
 from storefront.models import OrderStatus
 from storefront.services import orders
 from storefront.services.errors import PaymentError
+from storefront.services.rate_limits import ORDER_LOOKUPS, give_back, spend_attempt
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -58,8 +59,10 @@ def lookup() -> Response | str:
     """Find an order by its number and email address."""
     form = OrderLookupForm()
     if form.validate_on_submit():
+        attempt = spend_attempt(ORDER_LOOKUPS, request.remote_addr)
         order = orders.look_up_order(form.number.data, form.email.data)
         if order is not None:
+            give_back(attempt)
             remember_order(order.number)
             return redirect(url_for("orders.confirmation", number=order.number))
         # One message for both a wrong number and a wrong email: no hint which one exists.

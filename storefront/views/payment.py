@@ -40,6 +40,7 @@ from storefront.services.payment import (
     record_decline,
     start_payment,
 )
+from storefront.services.rate_limits import COUPON_CODES, failures_limited
 from storefront.views.checkout import STEP_ENDPOINTS, details_form_data, save_details_from
 from storefront.views.orders import remember_order
 from storefront.views.shopper import CART_KEY, current_cart, today
@@ -213,9 +214,8 @@ def apply_coupon() -> Response:
     if not form.validate_on_submit():
         return refused_form(cart, form)
     code = form.code.data.upper()
-    return run_edit(
-        cart, checkout.apply_coupon, code, today=today(), done=f"Coupon {code} applied."
-    )
+    apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
+    return run_edit(cart, apply_limited, code, today=today(), done=f"Coupon {code} applied.")
 
 
 @bp.post("/coupon/remove")

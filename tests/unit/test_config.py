@@ -39,6 +39,8 @@ def test_real_klarna_needs_only_url_and_credentials(tmp_path: Path) -> None:
         ({"KLARNA_TIMEOUT_SECONDS": "0"}, "KLARNA_TIMEOUT_SECONDS"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"SESSION_COOKIE_SECURE": "maybe"}, "SESSION_COOKIE_SECURE"),
+        ({"TRUSTED_PROXIES": "one"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES"),
         ({"KLARNA_NA_API_URL": "https://api-na.playground.klarna.com/"}, "KLARNA_NA_USERNAME"),
         ({"KLARNA_OC_PASSWORD": "secret"}, "KLARNA_OC_API_URL"),
         ({"KLARNA_EU_API_URL": "eu"}, "KLARNA_EU_API_URL"),
