@@ -5,13 +5,17 @@ callback (they may have closed the tab), possibly at the same instant, twice ove
 click, a back-button resubmit). Exactly one order comes out per Klarna session:
 1. The payment row is locked (SELECT ... FOR UPDATE): on PostgreSQL a second attempt waits
    here until the first has made its claim. SQLite has no row locks, hence step 3.
-2. An order that exists already is the answer; an attempt still placing it is waited for.
-3. Otherwise the attempt claims the session by inserting the order as PLACING. The unique
-   constraints on `order.klarna_session_id` and `order.payment_id` let exactly one insert win
-   on any database; the loser goes back to step 2 and answers with the winner's order.
-4. Only the winner calls create order, outside any lock, and records Klarna's answer.
-Every way create order can fail has a named outcome (see `refusal`): the claim is released
-when Klarna certainly made no order, and kept (PLACING) when it may have made one.
+2. An order that exists already is the answer; an attempt still placing it is waited for,
+   unless its claim's lease ran out: then this attempt takes the claim over (step 4).
+3. Otherwise the attempt claims the session by inserting the order as PLACING, with the exact
+   create-order body. The unique constraints on `order.klarna_session_id` and
+   `order.payment_id` let exactly one insert win on any database; the loser goes back to
+   step 2 and answers with the winner's order.
+4. Only the claim's holder calls create order, outside any lock and without a database
+   connection, and records Klarna's answer with writes guarded on status PLACING.
+Every way create order can fail has a named outcome (see `after_failure`): the claim is
+released when Klarna certainly made no order, and kept (PLACING) when it may have made one,
+for a later attempt to send the identical request again (`take_over_stalled_claim`).
 Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from tests.support.payment_flow import (
     authorize,
     callback,
     callback_body,
+    decide_pending_orders,
     edit,
     emulator_of,
     klarna_operations,
@@ -200,19 +200,6 @@ def test_place_order_pending_is_on_hold_until_klarnas_notification(
     assert late.status_code == 200
     assert orders_in(seeded)[0]["status"] == OrderStatus.PAID
     assert event_kinds(seeded)[-1] == "fraud_decision"
-
-
-def decide_pending_orders(server: LiveServer) -> None:
-    """Let the emulated time pass until Klarna has decided its pending orders."""
-    store = emulator_of(server).store
-    store.advance_clock(10 * MINUTE)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        with store.lock:
-            if all(order.fraud_status != "PENDING" for order in store.orders.values()):
-                return
-        time.sleep(0.05)
-    raise AssertionError("the emulator did not decide its pending orders")
 
 
 def test_notification_of_a_rejected_review_rejects_the_order(

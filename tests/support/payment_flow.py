@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -139,3 +140,16 @@ def add_fault(server: LiveServer, operation: str, **fault: Any) -> None:
         "/_emulator/faults", json={"operation": operation, **fault}
     )
     assert response.status_code == 201, response.get_json()
+
+
+def decide_pending_orders(server: LiveServer) -> None:
+    """Let the emulated time pass until Klarna has decided its pending orders."""
+    store = emulator_of(server).store
+    store.advance_clock(10 * 60)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with store.lock:
+            if all(order.fraud_status != "PENDING" for order in store.orders.values()):
+                return
+        time.sleep(0.05)
+    raise AssertionError("the emulator did not decide its pending orders")
