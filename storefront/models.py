@@ -315,6 +315,7 @@ class PaymentEventKind(StrEnum):
     ORDER_REFUSED = "order_refused"
     ORDER_OUTCOME_UNKNOWN = "order_outcome_unknown"
     AUTHORIZATION_CANCELLED = "authorization_cancelled"
+    CALLBACK_CONFIRMED = "callback_confirmed"
     FRAUD_DECISION = "fraud_decision"
     NOTIFICATION_IGNORED = "notification_ignored"
     DECLINED = "declined"

@@ -84,6 +84,10 @@ class PaymentOutcomeUnknown(PaymentError):
     """Klarna may have placed the order but the shop could not find out yet; never pay twice."""
 
 
+class CallbackReplayed(ShopError):
+    """An authorization callback for a session whose order Klarna was already told about."""
+
+
 class OrderInProgress(ShopError):
     """An order for this cart is being placed right now; `number` is the order to look at."""
 

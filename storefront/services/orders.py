@@ -62,6 +62,7 @@ from storefront.pricing import PricedOrder, price_order
 from storefront.services.checkout import CheckoutStep, checkout_snapshot, require_step
 from storefront.services.errors import (
     AuthorizeAgain,
+    CallbackReplayed,
     OrderInProgress,
     PaymentDeclined,
     PaymentError,
@@ -136,12 +137,16 @@ def place_order(
     today: date,
     purchase_fingerprint_seen: str | None = None,
     wait_seconds: float = 0.0,
+    cancel_unused: bool = True,
 ) -> Placement:
     """Place the order for an authorization of `klarna_session_id`, exactly once.
 
     `purchase_fingerprint_seen` is the fingerprint of the purchase the page had the shopper
     authorize (None from the callback, which cannot know it). An attempt that finds another
     one placing the order waits up to `wait_seconds` for it, then raises OrderInProgress.
+    `cancel_unused`: cancel the authorization if it cannot become the order. False for
+    Klarna's callback: nothing ties its token to this cart but the callback itself, so a
+    failure there leaves the token to lapse rather than cancel what may be another cart's.
     Raises AuthorizeAgain, PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and
     CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
     """
@@ -157,6 +162,7 @@ def place_order(
                 klarna_session_id=klarna_session_id,
                 today=today,
                 purchase_fingerprint_seen=purchase_fingerprint_seen,
+                cancel_unused=cancel_unused,
             )
             if claimed is not None:
                 return send_claimed(claimed)
@@ -174,6 +180,40 @@ def place_order(
             raise OrderInProgress(number)
         time.sleep(poll_delay(polls))
         polls += 1
+
+
+def place_from_callback(
+    payment: Payment, authorization_token: str, *, klarna_session_id: str, today: date
+) -> Placement:
+    """Klarna's authorization callback: place the order unless the browser has; answer once.
+
+    Klarna asks for idempotent handling (reference section 6.1): the first callback for the
+    session is answered with the order, placed now or by the browser before. After that
+    answer, a callback for the session again, or one carrying another token than the order's,
+    is a replay: CallbackReplayed, and nothing changes. Never cancels an authorization (see
+    `place_order`'s `cancel_unused`).
+    """
+    order = payment.order
+    replayed = any(event.kind == PaymentEventKind.CALLBACK_CONFIRMED for event in payment.events)
+    if replayed or (
+        order is not None
+        and not matches_secret(authorization_token, order.klarna_authorization_token)
+    ):
+        raise CallbackReplayed(f"order {payment.order_number} was confirmed to Klarna already")
+    placement = place_order(
+        payment.id,
+        authorization_token,
+        klarna_session_id=klarna_session_id,
+        today=today,
+        cancel_unused=False,
+    )
+    record(
+        placement.order.payment,
+        PaymentEventKind.CALLBACK_CONFIRMED,
+        klarna_reference=placement.order.klarna_order_id,
+    )
+    db.session.commit()
+    return placement
 
 
 def poll_delay(polls_so_far: int) -> float:
@@ -204,6 +244,7 @@ class Claim:
     order_id: int
     authorization_token: str
     request_body: dict[str, Any]
+    cancel_unused: bool  # see place_order
 
 
 def claim(
@@ -213,6 +254,7 @@ def claim(
     klarna_session_id: str,
     today: date,
     purchase_fingerprint_seen: str | None,
+    cancel_unused: bool,
 ) -> Claim | None:
     """Insert the order as PLACING with its create-order body; None if another attempt won."""
     if payment.declined_at is not None:
@@ -235,8 +277,9 @@ def claim(
     try:
         body = checked(payment, order_body(snapshot, merchant_context(payment)))
     except PaymentError:
-        cancel_authorization(payment, authorization_token, reason="pre-flight refused the order")
-        db.session.commit()
+        if cancel_unused:
+            cancel_authorization(payment, authorization_token, reason="pre-flight refused it")
+            db.session.commit()
         raise
     try:
         # Any flush from here on may hit the unique constraints: the claim is all or nothing.
@@ -244,7 +287,7 @@ def claim(
         db.session.add(order)
         record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
         db.session.flush()
-        claimed = Claim(order.id, authorization_token, body)
+        claimed = Claim(order.id, authorization_token, body, cancel_unused)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -332,7 +375,8 @@ def take_over_stalled_claim(order: Order) -> Claim | None:
     if taken.rowcount != 1:
         db.session.rollback()
         return None
-    claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request)
+    # Whoever claimed it first, the token's origin is not known here: never cancel it.
+    claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request, False)
     log.warning("order %s: taking over a stalled claim; sending create order again", order.number)
     record(order.payment, PaymentEventKind.ORDER_CLAIM_TAKEN_OVER, amount_minor=order.total_minor)
     db.session.commit()
@@ -509,8 +553,9 @@ def after_failure(claimed: Claim, error: KlarnaError) -> Placement:
         decline(payment, detail="create order answered 403 REJECTED")
         db.session.commit()
         raise PaymentDeclined(DECLINED_MESSAGE, reference=reference) from error
-    cancel_authorization(payment, claimed.authorization_token, reason=f"create order: {error}")
-    db.session.commit()
+    if claimed.cancel_unused:
+        cancel_authorization(payment, claimed.authorization_token, reason=f"create order: {error}")
+        db.session.commit()
     if isinstance(error, KlarnaConflictError):
         raise AuthorizeAgain(CHANGED_MESSAGE, reference=reference) from error
     log.warning("order %s: create order failed: %s", order.number, error)

@@ -20,6 +20,7 @@ from storefront.extensions import csrf
 from storefront.services import orders
 from storefront.services.errors import (
     AuthorizeAgain,
+    CallbackReplayed,
     CheckoutIncomplete,
     OrderInProgress,
     PaymentDeclined,
@@ -58,8 +59,10 @@ def ids_in_body(*names: str) -> dict[str, str] | None:
 def authorization() -> tuple[Response, int]:
     """`merchant_urls.authorization`: place the order if the shopper's browser has not.
 
-    Idempotent: a repeat answers 200 with the existing order. 503 asks Klarna to call again
-    later (the order is still being placed, or Klarna could not be reached).
+    The first callback for a session answers 200 with its order; a replay after that, or a
+    token the order was not placed with, 409 with nothing changed; an authorization that
+    cannot become an order, 409. 503 asks Klarna to call again later (the order is still
+    being placed, or Klarna could not be reached).
     """
     ids = ids_in_body("authorization_token", "session_id")
     if ids is None:
@@ -68,19 +71,18 @@ def authorization() -> tuple[Response, int]:
     if payment is None or not matches_secret(request.args.get("key", ""), payment.callback_secret):
         return answer(403, "unknown session or wrong key")
     try:
-        placement = orders.place_order(
-            payment.id,
-            ids["authorization_token"],
-            klarna_session_id=ids["session_id"],
-            today=today(),
+        placement = orders.place_from_callback(
+            payment, ids["authorization_token"], klarna_session_id=ids["session_id"], today=today()
         )
     except (OrderInProgress, PaymentOutcomeUnknown, PaymentUnavailable):
         response, status = answer(503, "try again later")
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
         return response, status
+    except CallbackReplayed:
+        return answer(409, "already confirmed")
     except (AuthorizeAgain, PaymentDeclined, CheckoutIncomplete) as refused:
-        # Handled for good (the shopper is asked again in the browser); a retry cannot help.
-        return answer(200, f"not placed: {type(refused).__name__}")
+        # Refused for good (the shopper is asked again in the browser); a retry cannot help.
+        return answer(409, f"not placed: {type(refused).__name__}")
     return answer(200, f"order {placement.order.number} {placement.order.status}")
 
 

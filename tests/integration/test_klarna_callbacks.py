@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
-from storefront.models import Order, OrderStatus, Payment
+from storefront.models import Order, OrderStatus, Payment, PaymentEvent
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
@@ -28,6 +28,12 @@ def payment_key(app: Flask) -> str:
     """The callback secret of the only payment."""
     with app.app_context():
         return db.session.scalars(sa.select(Payment.callback_secret)).one() or ""
+
+
+def event_count(app: Flask) -> int:
+    """How many payment events the shop has logged."""
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(PaymentEvent)) or 0
 
 
 def order_statuses(app: Flask) -> list[str]:
@@ -49,7 +55,7 @@ def test_authorization_callback_alone_places_the_order_when_the_tab_was_closed(
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
 
 
-def test_authorization_callback_repeated_is_answered_without_a_second_order(
+def test_authorization_callback_replayed_after_its_answer_is_refused_without_side_effect(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
     state = open_payment_page(client, "GB")
@@ -57,9 +63,74 @@ def test_authorization_callback_repeated_is_answered_without_a_second_order(
     body = callback_body(payload, state)
     first = callback(seeded.test_client(), payment_key(seeded), body)
     before = last_request_id(emulator_server)
-    second = callback(seeded.test_client(), payment_key(seeded), body)
-    assert first.status_code == second.status_code == 200
-    assert first.get_json() == second.get_json()
+    events = event_count(seeded)
+    replay = callback(seeded.test_client(), payment_key(seeded), body)
+    assert (first.status_code, replay.status_code) == (200, 409)
+    assert klarna_operations(emulator_server, since=before) == []
+    assert order_statuses(seeded) == [OrderStatus.PAID]
+    assert event_count(seeded) == events
+
+
+def test_authorization_callback_after_the_browser_placed_the_order_confirms_it_once(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    payload = authorize(emulator_server, state)
+    key = payment_key(seeded)
+    assert place(client, state, payload["authorization_token"]).status_code == 303
+    before = last_request_id(emulator_server)
+    confirmed = callback(seeded.test_client(), key, callback_body(payload, state))
+    replay = callback(seeded.test_client(), key, callback_body(payload, state))
+    assert (confirmed.status_code, replay.status_code) == (200, 409)
+    assert klarna_operations(emulator_server, since=before) == []
+    assert order_statuses(seeded) == [OrderStatus.PAID]
+
+
+def test_authorization_callback_with_a_token_of_another_cart_changes_nothing(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    """The right key and session, another shopper's token: refused, their payment untouched."""
+    state = open_payment_page(client, "GB")
+    key = payment_key(seeded)
+    other: ShopClient = seeded.test_client()  # type: ignore[assignment]
+    other_state = open_payment_page(other, "GB", (("MUG-STN", 2),))
+    other_token = authorize(emulator_server, other_state)["authorization_token"]
+    before = last_request_id(emulator_server)
+
+    forged = callback(
+        seeded.test_client(),
+        key,
+        {"authorization_token": other_token, "session_id": state["session_id"]},
+    )
+
+    assert forged.status_code == 409
+    assert order_statuses(seeded) == []
+    assert klarna_operations(emulator_server, since=before) == ["create_order"]
+    # Klarna keeps refusing a token whose create order failed (reference section 5), so the
+    # other shopper confirms once more, and pays; their cart was never touched.
+    assert place(other, other_state, other_token).headers["Location"] == "/checkout/payment"
+    assert "Please check your order and confirm again" in other.get("/checkout/payment").text
+    fresh = open_payment_page(other, "GB", ())
+    assert fresh["purchase_fingerprint"] == other_state["purchase_fingerprint"]
+    paid = place(other, fresh, authorize(emulator_server, fresh)["authorization_token"])
+    assert paid.status_code == 303
+    assert order_statuses(seeded) == [OrderStatus.PAID]
+
+
+def test_authorization_callback_with_another_token_after_the_order_is_refused(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    payload = authorize(emulator_server, state)
+    key = payment_key(seeded)
+    assert place(client, state, payload["authorization_token"]).status_code == 303
+    before = last_request_id(emulator_server)
+    forged = callback(
+        seeded.test_client(),
+        key,
+        {"authorization_token": "f" * 36, "session_id": state["session_id"]},
+    )
+    assert forged.status_code == 409
     assert klarna_operations(emulator_server, since=before) == []
     assert order_statuses(seeded) == [OrderStatus.PAID]
 
