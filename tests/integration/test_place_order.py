@@ -243,22 +243,6 @@ def test_place_order_retries_a_lost_create_order_answer_with_the_same_token(
     assert len(emulator_of(emulator_server).store.orders) == 1
 
 
-def test_place_order_whose_outcome_stays_unknown_keeps_the_claim_and_says_so(
-    seeded: Flask, client: ShopClient, emulator_server: LiveServer
-) -> None:
-    state = open_payment_page(client, "GB")
-    token = authorize(emulator_server, state)["authorization_token"]
-    add_fault(emulator_server, "create_order", status=503, count=2)
-    response = place(client, state, token)
-    [order] = orders_in(seeded)
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert order["status"] == OrderStatus.PLACING
-    assert "We could not confirm your payment with Klarna yet" in page
-    assert "We are confirming your payment" in page
-    assert '<meta http-equiv="refresh"' in page
-    assert event_kinds(seeded)[-1] == "order_outcome_unknown"
-
-
 @pytest.mark.parametrize("status", [400, 401, 500])
 def test_place_order_failure_before_klarna_acted_releases_the_claim(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, status: int

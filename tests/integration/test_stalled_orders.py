@@ -9,6 +9,7 @@ comes out either way; nothing stays "confirming your payment" for ever.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -87,17 +88,25 @@ def callback_key(app: Flask) -> str:
         return key
 
 
-def stall(
-    app: Flask, client: ShopClient, server: LiveServer, dies_in: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
+@dataclass(frozen=True)
+class Stalled:
+    """A checkout whose place-order attempt died: the page state, the authorization, the order."""
+
+    state: dict[str, Any]
+    authorized: dict[str, Any]
+    order: Order
+
+
+def stall(app: Flask, client: ShopClient, server: LiveServer, die: Any, dies_in: str) -> Stalled:
     """Open the payment page, authorize, and let the place-order attempt die in `dies_in`."""
+    die(dies_in)
     state = open_payment_page(client, "GB")
     authorized = authorize(server, state)
     with pytest.raises(ProcessDied):
         place(client, state, authorized["authorization_token"])
     order = the_order(app)
     assert order is not None and order.status == OrderStatus.PLACING
-    return state, authorized
+    return Stalled(state, authorized, order)
 
 
 def look_up(client: ShopClient, order: Order) -> str:
@@ -117,10 +126,7 @@ def crashes_propagate(seeded: Flask) -> None:
 def test_died_after_klarna_made_the_order_its_order_page_finishes_it(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
-    dying_once("record_placed")
-    stall(seeded, client, emulator_server, "record_placed")
-    order = the_order(seeded)
-    assert order is not None
+    order = stall(seeded, client, emulator_server, dying_once, "record_placed").order
     [klarna_order_id] = emulator_of(emulator_server).store.orders
 
     # Inside the lease the dead attempt might still be working: the page only waits.
@@ -143,8 +149,8 @@ def test_died_after_klarna_made_the_order_its_order_page_finishes_it(
 def test_died_before_sending_klarna_callback_places_the_order(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
-    dying_once("send_create_order")
-    state, authorized = stall(seeded, client, emulator_server, "send_create_order")
+    stalled = stall(seeded, client, emulator_server, dying_once, "send_create_order")
+    state, authorized = stalled.state, stalled.authorized
     assert emulator_of(emulator_server).store.orders == {}
     key = callback_key(seeded)
 
@@ -165,8 +171,8 @@ def test_died_before_sending_klarna_callback_places_the_order(
 def test_died_after_klarna_answered_buy_pressed_again_lands_on_the_order(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
-    dying_once("record_placed")
-    state, authorized = stall(seeded, client, emulator_server, "record_placed")
+    stalled = stall(seeded, client, emulator_server, dying_once, "record_placed")
+    state, authorized = stalled.state, stalled.authorized
     expire_the_lease(seeded)
 
     response = place(client, state, authorized["authorization_token"])
@@ -177,7 +183,7 @@ def test_died_after_klarna_answered_buy_pressed_again_lands_on_the_order(
     assert len(emulator_of(emulator_server).store.orders) == 1
 
 
-def test_lost_answer_twice_is_asked_again_once_the_handover_delay_passed(
+def test_lost_answer_twice_says_so_and_is_asked_again_once_the_handover_delay_passed(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
     state = open_payment_page(client, "GB")
@@ -189,7 +195,11 @@ def test_lost_answer_twice_is_asked_again_once_the_handover_delay_passed(
     assert order.claim_expires_at is not None
     handed_over_in = order.claim_expires_at.replace(tzinfo=UTC) - datetime.now(UTC)
     assert timedelta(0) < handed_over_in <= orders.RESEND_AFTER_UNKNOWN
-    assert response.headers["Location"] == f"/orders/{order.number}"
+    waiting = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We could not confirm your payment with Klarna yet" in waiting
+    assert "We are confirming your payment" in waiting
+    assert '<meta http-equiv="refresh"' in waiting
+    assert event_kinds(seeded)[-1] == "order_outcome_unknown"
 
     expire_the_lease(seeded)
     page = client.get(f"/orders/{order.number}").get_data(as_text=True)
@@ -203,10 +213,7 @@ def test_resent_order_refused_while_klarna_shows_the_session_complete_stays_plac
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
     """A "no order" answer to the resend is checked against the session before releasing."""
-    dying_once("record_placed")
-    stall(seeded, client, emulator_server, "record_placed")
-    order = the_order(seeded)
-    assert order is not None
+    order = stall(seeded, client, emulator_server, dying_once, "record_placed").order
     expire_the_lease(seeded)
     add_fault(emulator_server, "create_order", status=404)
     before = last_request_id(emulator_server)
@@ -223,10 +230,7 @@ def test_resent_order_refused_while_klarna_shows_the_session_complete_stays_plac
 def test_resent_order_refused_with_the_session_open_releases_the_claim(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
-    dying_once("send_create_order")
-    stall(seeded, client, emulator_server, "send_create_order")
-    order = the_order(seeded)
-    assert order is not None
+    order = stall(seeded, client, emulator_server, dying_once, "send_create_order").order
     expire_the_lease(seeded)
     add_fault(emulator_server, "create_order", status=404)
 
@@ -243,10 +247,7 @@ def test_resent_order_refused_with_the_session_open_releases_the_claim(
 def test_many_pages_finding_a_stalled_claim_at_once_resend_it_once(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, dying_once: Any
 ) -> None:
-    dying_once("record_placed")
-    stall(seeded, client, emulator_server, "record_placed")
-    order = the_order(seeded)
-    assert order is not None
+    order = stall(seeded, client, emulator_server, dying_once, "record_placed").order
     look_up(client, order)  # this browser may now see the order page
     cookie = client.get_cookie("session")
     assert cookie is not None
@@ -280,10 +281,10 @@ def test_the_dead_attempt_coming_back_after_a_takeover_records_nothing_twice(
             raise ProcessDied("slow")
         return real(claimed, placed)
 
-    monkeypatch.setattr(orders, "record_placed", stall_first)
-    stall(seeded, client, emulator_server, "record_placed")
-    order = the_order(seeded)
-    assert order is not None
+    def slow_down(name: str) -> None:
+        monkeypatch.setattr(orders, name, stall_first)
+
+    order = stall(seeded, client, emulator_server, slow_down, "record_placed").order
     expire_the_lease(seeded)
     look_up(client, order)  # the takeover records the order
     monkeypatch.setattr(orders, "record_placed", real)
