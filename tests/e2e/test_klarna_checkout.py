@@ -1,8 +1,13 @@
 """In Chromium, one shopper story each: paying with the emulator's Klarna widget on the payment
-page, from the first load to the order, through every answer Klarna's authorize() can give."""
+page, from the first load to the order, through every answer Klarna's authorize() can give.
+
+Every story runs in the US (net prices, sales tax by ship-to state) and in a European market,
+so amounts are read from the page or the catalog, never written into a test.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -11,13 +16,17 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from storefront.extensions import db
-from storefront.models import Cart, Order, Payment
+from storefront.markets import MARKETS
+from storefront.models import Cart, Order, Payment, Product, ProductPrice
 from tests.e2e.pages.checkout import CheckoutPage
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import emulator_of, klarna_operations
+from tests.support.personas import PERSONAS
 from tests.support.polling import wait_until
 
 HOUR = 3600
+# The US and the European market each story also runs in.
+US_AND_GB = pytest.mark.parametrize("market", ["US", "GB"])
 
 
 def orders_of(server: LiveServer) -> list[tuple[str, str]]:
@@ -31,6 +40,28 @@ def klarna_session_of(server: LiveServer) -> str | None:
     """The Klarna session id of the shop's only payment."""
     with server.app.app_context():
         return db.session.scalars(sa.select(Payment.klarna_session_id)).one()
+
+
+def unit_price_minor(server: LiveServer, product: str, market: str) -> int:
+    """A product's catalog price in a market, in minor units."""
+    with server.app.app_context():
+        return db.session.scalars(
+            sa.select(ProductPrice.unit_price_minor)
+            .join(Product)
+            .where(Product.name == product, ProductPrice.market == market)
+        ).one()
+
+
+def pay_over_time_minimum(emulator: LiveServer, market: str) -> int:
+    """The order amount from which the emulator offers "Slice it." in the market's currency."""
+    minimums = emulator_of(emulator).settings.pay_over_time_minimum_minor
+    return minimums[MARKETS[market].currency]
+
+
+def persona_email(market: str, tag: str) -> str:
+    """The market's playground persona e-mail with a scenario tag, e.g. customer+denied@…."""
+    local, domain = PERSONAS[market][0].split("@")
+    return f"{local}+{tag}@{domain}"
 
 
 @pytest.mark.parametrize(
@@ -64,21 +95,30 @@ def test_shopper_pays_with_klarna_and_sees_the_order(
     assert console_errors == []  # CSP violations would be reported here too
 
 
+@US_AND_GB
 def test_quantity_change_reloads_the_widget_with_the_new_amount_and_categories(
-    page: Page, emulator_server: LiveServer, console_errors: list[str]
+    page: Page,
+    storefront_server: LiveServer,
+    emulator_server: LiveServer,
+    console_errors: list[str],
+    market: str,
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     checkout.ready_to_buy()
+    minimum = pay_over_time_minimum(emulator_server, market)
+    assert checkout.total_minor() < minimum, "one tee must stay under the instalment threshold"
     expect(checkout.category("Slice it.")).to_have_count(0)
-    one_tee = page.locator("#order-total").inner_text()
-    checkout.set_quantity("Organic Cotton Tee", 3)
-    total = page.locator("#order-total")
-    expect(total).not_to_have_text(one_tee)
-    three_tees = total.inner_text()
-    # Over the emulator's £50 threshold Klarna offers instalments too.
+    one_tee = checkout.total.inner_text()
+    # The fewest tees whose goods alone reach the threshold (tax and shipping only add to it).
+    tees = -(-minimum // unit_price_minor(storefront_server, "Organic Cotton Tee", market))
+    checkout.set_quantity("Organic Cotton Tee", tees)
+    expect(checkout.total).not_to_have_text(one_tee)
+    assert checkout.total_minor() >= minimum
+    more_tees = checkout.total.inner_text()
+    # From the emulator's threshold on, Klarna offers instalments too.
     expect(checkout.category("Slice it.")).to_be_visible()
-    expect(checkout.widget.locator("#plan")).to_contain_text(three_tees)
+    expect(checkout.widget.locator("#plan")).to_contain_text(more_tees)
     checkout.category("Slice it.").check()
     expect(checkout.widget.locator("#plan")).to_contain_text("3 interest-free payments")
     checkout.set_quantity("Organic Cotton Tee", 1)
@@ -90,29 +130,32 @@ def test_quantity_change_reloads_the_widget_with_the_new_amount_and_categories(
     assert console_errors == []
 
 
+@pytest.mark.parametrize("market", ["US", "DE"])
 def test_coupon_on_the_payment_page_reloads_the_widget_with_the_discount(
-    page: Page, storefront_server: LiveServer, console_errors: list[str]
+    page: Page, storefront_server: LiveServer, console_errors: list[str], market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("DE", ["Desk Lamp"])
+    checkout.reach_payment(market, ["Desk Lamp"])
     checkout.ready_to_buy()
-    before = page.locator("#order-total").inner_text()
+    before, before_minor = checkout.total.inner_text(), checkout.total_minor()
     checkout.apply_coupon("take10")
     expect(page.locator("#payment-messages")).to_contain_text("Coupon TAKE10 applied.")
-    expect(page.locator("#order-total")).not_to_have_text(before)
-    after = page.locator("#order-total").inner_text()
+    expect(checkout.total).not_to_have_text(before)
+    assert checkout.total_minor() < before_minor
+    after = checkout.total.inner_text()
     expect(checkout.widget.locator("#plan")).to_contain_text(after)
     checkout.pay()
     checkout.expect_order_placed()
-    expect(page.locator("#order-total")).to_have_text(after)
+    expect(checkout.total).to_have_text(after)
     assert console_errors == []
 
 
+@US_AND_GB
 def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
-    page: Page, storefront_server: LiveServer
+    page: Page, storefront_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"], email="customer+denied@email.uk")
+    checkout.reach_payment(market, ["Organic Cotton Tee"], email=persona_email(market, "denied"))
     checkout.pay()
     expect(checkout.dialog.get_by_text("Klarna can't approve this purchase")).to_be_visible()
     checkout.dialog.get_by_role("button", name="Back to the shop").click()
@@ -124,9 +167,12 @@ def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
     assert orders_of(storefront_server) == []
 
 
-def test_shopper_who_closes_klarna_can_buy_again(page: Page, storefront_server: LiveServer) -> None:
+@US_AND_GB
+def test_shopper_who_closes_klarna_can_buy_again(
+    page: Page, storefront_server: LiveServer, market: str
+) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     checkout.ready_to_buy()
     checkout.buy()
     checkout.dialog.get_by_role("button", name="Close").click()
@@ -146,13 +192,41 @@ def two_step_payment(storefront_server: LiveServer) -> Iterator[None]:
     config["KLARNA_AUTO_FINALIZE"] = True
 
 
+@pytest.fixture
+def category_mode(request: pytest.FixtureRequest, emulator_server: LiveServer) -> Iterator[str]:
+    """The emulator's CATEGORY_MODE for one test: "split" unless parametrized indirectly."""
+    emulator = emulator_of(emulator_server)
+    configured = emulator.settings
+    mode = getattr(request, "param", configured.category_mode)
+    # Payments keeps its own reference to the settings: it decides which categories are offered.
+    emulator.settings = emulator.payments.settings = dataclasses.replace(
+        configured, category_mode=mode
+    )
+    yield mode
+    emulator.settings = emulator.payments.settings = configured
+
+
 @pytest.mark.usefixtures("two_step_payment")
-def test_pay_now_needs_a_last_confirmation_then_finalize_places_the_order(
-    page: Page, storefront_server: LiveServer, console_errors: list[str]
+@pytest.mark.parametrize(
+    ("market", "category_mode", "category"),
+    [
+        # US accounts get no Pay Now; Klarna's single "klarna" category needs finalize() too.
+        ("US", "klarna", "Pay with Klarna"),
+        ("SE", "split", "Pay Now"),
+    ],
+    indirect=["category_mode"],
+)
+def test_payment_that_needs_finalize_asks_a_last_confirmation_then_places_the_order(
+    page: Page,
+    storefront_server: LiveServer,
+    console_errors: list[str],
+    market: str,
+    category_mode: str,
+    category: str,
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("SE", ["Linen Throw"])
-    checkout.category("Pay Now").check()
+    checkout.reach_payment(market, ["Linen Throw"])
+    checkout.category(category).check()
     checkout.pay()
     expect(checkout.status).to_contain_text("press Confirm payment")
     expect(checkout.buy_button).to_contain_text("Confirm payment")
@@ -165,11 +239,12 @@ def test_pay_now_needs_a_last_confirmation_then_finalize_places_the_order(
     assert console_errors == []
 
 
+@US_AND_GB
 def test_double_click_on_buy_gives_one_order(
-    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     checkout.ready_to_buy()
     checkout.buy_button.dblclick()
     expect(page.locator("iframe[title='Klarna purchase']")).to_have_count(1)
@@ -179,11 +254,12 @@ def test_double_click_on_buy_gives_one_order(
     assert len(emulator_of(emulator_server).store.orders) == 1
 
 
+@US_AND_GB
 def test_tab_closed_right_after_authorizing_still_gives_one_order(
-    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     place_order = re.compile(r".*/checkout/payment/place$")
     page.route(place_order, lambda route: route.abort())  # the tab is gone before it posts
     with page.expect_request(place_order) as never_arrives:
@@ -196,27 +272,31 @@ def test_tab_closed_right_after_authorizing_still_gives_one_order(
     assert len(emulator_of(emulator_server).store.orders) == 1
 
 
+@US_AND_GB
 def test_session_expired_by_the_emulators_clock_is_replaced_without_the_shopper_noticing(
-    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     checkout.ready_to_buy()
+    one_tee = checkout.total.inner_text()
     first_session = klarna_session_of(storefront_server)
     emulator_of(emulator_server).store.advance_clock(49 * HOUR)
     checkout.set_quantity("Organic Cotton Tee", 2)
-    expect(checkout.widget.locator("#plan")).to_contain_text("£43.99")  # 2 x £20 + £3.99
+    expect(checkout.total).not_to_have_text(one_tee)
+    expect(checkout.widget.locator("#plan")).to_contain_text(checkout.total.inner_text())
     assert klarna_session_of(storefront_server) != first_session
     checkout.pay()
     checkout.expect_order_placed()
     assert [status for _, status in orders_of(storefront_server)] == ["paid"]
 
 
+@US_AND_GB
 def test_details_klarna_refuses_are_pointed_out_next_to_the_fields(
-    page: Page, storefront_server: LiveServer
+    page: Page, storefront_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     # As if the shop had stored an address Klarna refuses (its own checks prevent that).
     with storefront_server.app.app_context():
         db.session.execute(sa.update(Cart).values(email="customer@email"))
@@ -230,11 +310,12 @@ def test_details_klarna_refuses_are_pointed_out_next_to_the_fields(
     assert orders_of(storefront_server) == []
 
 
+@US_AND_GB
 def test_session_expired_before_a_reload_is_replaced_when_the_widget_cannot_load_it(
-    page: Page, storefront_server: LiveServer, emulator_server: LiveServer
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment("GB", ["Organic Cotton Tee"])
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
     checkout.ready_to_buy()
     first_session = klarna_session_of(storefront_server)
     emulator_of(emulator_server).store.advance_clock(49 * HOUR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
+from storefront.klarna.client import KlarnaClient
 from storefront.klarna.errors import (
     KlarnaError,
     KlarnaForbiddenError,
@@ -16,6 +18,7 @@ from storefront.klarna.errors import (
     KlarnaSessionCompletedError,
     KlarnaValidationError,
 )
+from storefront.klarna.results import PlacedOrder
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
@@ -196,20 +199,78 @@ def test_place_order_pending_is_on_hold_until_klarnas_notification(
     assert event_kinds(seeded)[-1] == "fraud_decision"
 
 
+@pytest.mark.parametrize(
+    ("market", "email"),
+    [("US", "customer+pend-reject-05@email.us"), ("GB", "customer+pend-reject-05@email.uk")],
+)
 def test_notification_of_a_rejected_review_rejects_the_order(
-    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, market: str, email: str
 ) -> None:
-    pay(client, emulator_server, "GB", email="customer+pend-reject-05@email.uk")
-    decide_pending_orders(emulator_server)
+    # The emulator's only REJECTED: create order answers PENDING, Klarna's review rejects later.
+    pay(client, emulator_server, market, email=email)
     [order] = orders_in(seeded)
+    assert order["status"] == OrderStatus.ON_HOLD
+    decide_pending_orders(emulator_server)
     notice = {"order_id": order["klarna_order_id"], "event_type": "FRAUD_RISK_REJECTED"}
     assert (
         callback(seeded.test_client(), callback_key(seeded), notice, "notification").status_code
         == 200
     )
+    klarna_order = emulator_of(emulator_server).store.orders[order["klarna_order_id"]]
     assert orders_in(seeded)[0]["status"] == OrderStatus.REJECTED
     page = client.get(f"/orders/{order['number']}").get_data(as_text=True)
-    assert "Klarna did not accept this purchase" in page
+    assert "Klarna did not accept this purchase. Nothing has been charged." in page
+    assert klarna_order.fraud_status == "REJECTED"
+    assert klarna_order.captured_amount == 0
+    assert "create_capture" not in klarna_operations(emulator_server)
+
+
+def answer_create_order_with_fraud_status(monkeypatch: pytest.MonkeyPatch, status: str) -> None:
+    """Let Klarna's create-order answers say `fraud_status: status` (the emulator says
+    ACCEPTED or PENDING only: its playground e-mails have no immediate rejection)."""
+    create_order = KlarnaClient.create_order
+
+    def answered(client: KlarnaClient, token: str, body: dict[str, Any]) -> PlacedOrder:
+        placed = create_order(client, token, body)
+        raw = {**placed.raw, "fraud_status": status}
+        return dataclasses.replace(placed, fraud_status=status, raw=raw)
+
+    monkeypatch.setattr(KlarnaClient, "create_order", answered)
+
+
+@pytest.mark.parametrize("market", ["US", "GB"])
+def test_place_order_answered_rejected_places_no_order_and_stops_offering_klarna(
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    market: str,
+) -> None:
+    state = open_payment_page(client, market)
+    token = authorize(emulator_server, state)["authorization_token"]
+    answer_create_order_with_fraud_status(monkeypatch, "REJECTED")
+    before = last_request_id(emulator_server)
+    response = place(client, state, token)
+    [order] = orders_in(seeded)
+    klarna_order = emulator_of(emulator_server).store.orders[order["klarna_order_id"]]
+    assert response.headers["Location"] == "/checkout/payment"
+    assert order["status"] == OrderStatus.REJECTED
+    assert event_kinds(seeded)[-3:] == ["order_claimed", "order_created", "declined"]
+    # Nothing charged: create order was the only call, and nothing was captured.
+    assert klarna_operations(emulator_server, since=before) == ["create_order"]
+    assert klarna_order.captured_amount == 0
+    page = client.get("/checkout/payment").get_data(as_text=True)
+    assert "Klarna cannot accept this purchase. Nothing has been charged." in page
+    assert '"declined": true' in page
+    assert 'name="payment_method_category"' not in page
+    assert "Organic Cotton Tee" in client.get("/cart").get_data(as_text=True)  # cart kept
+    again = place(client, state, token)  # the back button, then the form posted again
+    assert again.headers["Location"] == "/checkout/payment"
+    assert "Klarna cannot accept this purchase" in client.get("/checkout/payment").get_data(
+        as_text=True
+    )
+    assert klarna_operations(emulator_server, since=before) == ["create_order"]
+    assert [row["status"] for row in orders_in(seeded)] == [OrderStatus.REJECTED]
 
 
 def test_notification_never_revives_an_order_the_merchant_cancelled(

@@ -74,6 +74,17 @@ class CheckoutPage:
         """The payment section's status line (role alert)."""
         return self.page.locator("#payment-status")
 
+    @property
+    def total(self) -> Locator:
+        """The order total as shown; its `data-amount-minor` holds it in minor units."""
+        return self.page.locator("#order-total")
+
+    def total_minor(self) -> int:
+        """The order total the page shows now, in minor units."""
+        amount = self.total.get_attribute("data-amount-minor")
+        assert amount is not None, "the order total carries no data-amount-minor"
+        return int(amount)
+
     def category(self, name: str) -> Locator:
         """The radio button of a Klarna payment method category, by Klarna's name."""
         return self.page.get_by_role("radio", name=name)
