@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,12 @@ CLEAN_ENV_KEYS = (
     "KLARNA_PASSWORD",
     "KLARNA_SDK_URL",
 )
+REAL_KLARNA = {
+    "KLARNA_API_URL": "https://api.playground.klarna.com/",
+    "KLARNA_USERNAME": "PK1_x",
+    "KLARNA_PASSWORD": "secret",
+}
+NO_MYSQL_DRIVER = pytest.mark.skipif(find_spec("MySQLdb") is not None, reason="MySQLdb found")
 
 
 def app_env(tmp_path: Path, **settings: str) -> dict[str, str]:
@@ -49,6 +56,17 @@ def run_app(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         ([], {"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         ([], {"KLARNA_USERNAME": "PK1_x"}, "KLARNA_PASSWORD"),
         ([], {"KLARNA_API_URL": "ftp://klarna"}, "KLARNA_API_URL"),
+        ([], {"DATABASE_URL": "foo://bar"}, "DATABASE_URL"),
+        ([], {"DATABASE_URL": "postgresql+asyncpg://root@127.0.0.1/test"}, "DATABASE_URL"),
+        pytest.param(
+            [],
+            {"DATABASE_URL": "mysql://root@127.0.0.1/test"},
+            "DATABASE_URL",
+            marks=NO_MYSQL_DRIVER,
+        ),
+        # .invalid never resolves (RFC 6761); a 64-character label fails before any lookup.
+        (["--host", "no.such.host.invalid"], {}, "--host"),
+        (["--host", "a" * 64], {}, "--host"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(
@@ -60,6 +78,22 @@ def test_bad_configuration_is_one_line_and_exit_2(
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "shop.sqlite").exists()
+
+
+@pytest.mark.parametrize("flag", ["--port", "--emulator-port"])
+def test_port_in_use_is_named_and_nothing_is_started(tmp_path: Path, flag: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ports = {"--port": "0", "--emulator-port": "0", flag: str(port)}
+        result = run_app([part for pair in ports.items() for part in pair], app_env(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"app.py: configuration error: {flag}: 127.0.0.1:{port} is already in use\n"
+    )
+    assert not (tmp_path / "shop.sqlite").exists()
 
 
 def free_port() -> int:
@@ -103,12 +137,7 @@ def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
 
 
 def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
-    env = app_env(
-        tmp_path,
-        KLARNA_API_URL="https://api.playground.klarna.com/",
-        KLARNA_USERNAME="PK1_x",
-        KLARNA_PASSWORD="secret",
-    )
+    env = app_env(tmp_path, **REAL_KLARNA)
     result = subprocess.run(
         [sys.executable, "-c", "import storefront.wsgi"],
         cwd=REPO_ROOT,
