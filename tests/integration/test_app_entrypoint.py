@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from gunicorn.arbiter import Arbiter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV_KEYS = (
@@ -150,3 +151,33 @@ def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Pat
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "SECRET_KEY" in lines[0]
+
+
+def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = app_env(tmp_path, **REAL_KLARNA, SECRET_KEY="s", DATABASE_URL="foo://bar")
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # where gunicorn puts its control socket, not ~
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", *flags, "--bind", "127.0.0.1:0", "storefront.wsgi:app"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_gunicorn_preload_stops_at_bad_configuration_with_one_line_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    result = run_gunicorn(["--preload"], tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("storefront: configuration error: DATABASE_URL: ")
+
+
+def test_gunicorn_workers_stop_at_bad_configuration_instead_of_respawning(tmp_path: Path) -> None:
+    result = run_gunicorn(["--workers", "2"], tmp_path)
+    assert result.returncode == Arbiter.APP_LOAD_ERROR
+    assert "storefront: configuration error: DATABASE_URL: " in result.stderr
+    assert "Traceback" not in result.stderr
