@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import secrets
+import socket
 import sys
 import threading
 from pathlib import Path
 from typing import Any, NoReturn
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from storefront.config import (
     EMULATOR_PASSWORD,
@@ -75,59 +77,95 @@ def dev_secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def bind(host: str, port: int, app: Any, flag: str) -> BaseWSGIServer:
-    """Bind a threaded WSGI server, turning 'address in use' into a one-line config error."""
+def listen(host: str, port: int, flag: str) -> socket.socket:
+    """Open a listening socket on host:port, or raise a ConfigError naming the flag at fault."""
+    # Werkzeug's make_server prints its own lines and exits 1 when it cannot bind, so the socket
+    # is bound here and handed to it (`fd=`), and it is bound before anything else is started.
+    family = select_address_family(host, port)  # the family make_server will expect
     try:
-        return make_server(host, port, app, threaded=True)
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
+    except (socket.gaierror, UnicodeError) as error:  # UnicodeError: a label IDNA refuses
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ConfigError("--host", f"cannot resolve {host!r} ({reason})") from None
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    # As werkzeug does: a restart can rebind at once while old connections linger in TIME_WAIT.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen()
     except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(flag, f"{host}:{port} is already in use") from None
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise ConfigError("--host", f"{host} is not an address of this machine") from None
         raise ConfigError(flag, f"cannot listen on {host}:{port} ({error.strerror})") from None
+    return listener
+
+
+def serve(listener: socket.socket, app: Any) -> BaseWSGIServer:
+    """A threaded WSGI server for `app` on an already listening socket."""
+    host, port = listener.getsockname()[:2]
+    return make_server(host, port, app, threaded=True, fd=listener.fileno())
 
 
 def url_host(host: str) -> str:
     """The host to put in URLs for a listening address (a wildcard becomes loopback)."""
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
 
 
 def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
-    """Bind the emulator (offline) and the storefront; migrate and seed; return the servers."""
+    """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
     from klarna_emulator import create_app as create_emulator
     from storefront import create_app
-    from storefront.seed import seed_demo_data
 
     local = {**read_instance_config(INSTANCE_PATH), **read_environment(os.environ)}
+    require_pair(local, "KLARNA_USERNAME", "KLARNA_PASSWORD")
+    offline = not local.get("KLARNA_API_URL")
     defaults: dict[str, Any] = {
         "SECRET_KEY": dev_secret_key(INSTANCE_PATH),
         "SESSION_COOKIE_SECURE": False,
     }
-    servers: list[BaseWSGIServer] = []
-    require_pair(local, "KLARNA_USERNAME", "KLARNA_PASSWORD")
-    if not local.get("KLARNA_API_URL"):
-        username = local.get("KLARNA_USERNAME", EMULATOR_USERNAME)
-        password = local.get("KLARNA_PASSWORD", EMULATOR_PASSWORD)
-        emulator = create_emulator({"USERNAME": username, "PASSWORD": password})
-        server = bind(args.host, args.emulator_port, emulator, "--emulator-port")
-        emulator_url = f"http://{url_host(args.host)}:{server.server_port}"
-        defaults.update(
-            KLARNA_API_URL=f"{emulator_url}/",
-            KLARNA_USERNAME=username,
-            KLARNA_PASSWORD=password,
-            KLARNA_SDK_URL=f"{emulator_url}{SDK_PATH}",
-        )
-        servers.append(server)
+    # Each socket is closed on the way out: on success each server holds its own duplicate.
+    with contextlib.ExitStack() as sockets:
+        shop_socket = sockets.enter_context(listen(args.host, args.port, "--port"))
+        if offline:
+            emulator_socket = sockets.enter_context(
+                listen(args.host, args.emulator_port, "--emulator-port")
+            )
+            emulator_url = f"http://{url_host(args.host)}:{emulator_socket.getsockname()[1]}"
+            defaults.update(
+                KLARNA_API_URL=f"{emulator_url}/",
+                KLARNA_USERNAME=local.get("KLARNA_USERNAME", EMULATOR_USERNAME),
+                KLARNA_PASSWORD=local.get("KLARNA_PASSWORD", EMULATOR_PASSWORD),
+                KLARNA_SDK_URL=f"{emulator_url}{SDK_PATH}",
+            )
+        app = create_app(defaults=defaults)
+        prepare_database(app)
+        servers = [serve(shop_socket, app)]
+        if offline:
+            # The credentials the shop validated are the ones the emulator accepts.
+            credentials = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
+            servers.append(serve(emulator_socket, create_emulator(credentials)))
+    return servers
 
-    app = create_app(defaults=defaults)
+
+def prepare_database(app: Any) -> None:
+    """Apply the migrations and seed the demo catalog."""
+    from flask_migrate import upgrade
+    from sqlalchemy.exc import OperationalError
+
+    from storefront.seed import seed_demo_data
+
     with app.app_context():
-        from flask_migrate import upgrade
-        from sqlalchemy.exc import OperationalError
-
         try:
             upgrade()
         except OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0]
             raise ConfigError("DATABASE_URL", f"cannot open the database ({reason})") from None
         seed_demo_data()
-    servers.insert(0, bind(args.host, args.port, app, "--port"))
-    return servers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,9 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: configuration error: {error}", file=sys.stderr)
         return 2
     storefront, *others = servers
-    print(f"Storefront:      http://{url_host(args.host)}:{storefront.server_port}/", flush=True)
+    print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
     for server in others:
-        print(f"Klarna emulator: http://{url_host(args.host)}:{server.server_port}/", flush=True)
+        print(f"Klarna emulator: http://{url_host(args.host)}:{server.port}/", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         storefront.serve_forever()

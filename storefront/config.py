@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 # The JS SDK lives at the same URL for playground and production; the client token decides
 # the environment. Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
@@ -40,64 +40,100 @@ class ConfigError(Exception):
         self.setting = setting
 
 
-def parse_http_url(value: str) -> str:
-    """Accept an absolute http(s) URL with a host; return it unchanged."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"expected an http:// or https:// URL with a host, got {value!r}")
+def parse_text(value: object) -> str:
+    """Accept any non-empty string."""
+    # The environment only holds strings, but instance/config.py can hold any Python value.
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    if not value.strip():
+        raise ValueError("must not be empty")
     return value
 
 
-def parse_positive_float(value: str | float) -> float:
+def parse_http_url(value: object) -> str:
+    """Accept an absolute http(s) URL with a host; return it unchanged."""
+    url = parse_text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL with a host, got {url!r}")
+    return url
+
+
+def parse_positive_float(value: object) -> float:
     """Accept a number of seconds greater than zero."""
+    problem = f"expected a number of seconds, got {value!r}"
+    # bool is an int to Python, but `True` seconds is a slip, not a timeout.
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(problem)
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected a number of seconds, got {value!r}") from None
+    except ValueError:
+        raise ValueError(problem) from None
     if not number > 0:
         raise ValueError(f"expected a number greater than 0, got {value!r}")
     return number
 
 
-def parse_proxy_count(value: str | int) -> int:
+def parse_proxy_count(value: object) -> int:
     """Accept a whole number of proxies, 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"expected a whole number of proxies, got {value!r}")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ValueError(f"expected a whole number of proxies, got {value!r}") from None
     if number < 0:
         raise ValueError(f"expected 0 or more, got {value!r}")
     return number
 
 
-def parse_bool(value: str | bool) -> bool:
-    """Accept true/false spelled the usual ways in environment variables."""
+def parse_bool(value: object) -> bool:
+    """Accept True/False, or true/false spelled the usual ways in environment variables."""
     if isinstance(value, bool):
         return value
-    lowered = str(value).strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def parse_database_url(value: str) -> str:
-    """Accept any URL SQLAlchemy can parse; `postgres://` is upgraded to psycopg 3's dialect."""
+def parse_database_url(value: object) -> str:
+    """Accept a URL whose SQLAlchemy dialect and driver load; `postgres://` means psycopg 3."""
     try:
-        url = make_url(value)
+        url = make_url(parse_text(value))
     except ArgumentError:
         raise ValueError(f"not a database URL: {value!r}") from None
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
+    check_driver(url)
     return url.render_as_string(hide_password=False)
 
 
-def parse_text(value: str) -> str:
-    """Accept any non-empty string."""
-    if not str(value).strip():
-        raise ValueError("must not be empty")
-    return str(value)
+def check_driver(url: URL) -> None:
+    """Fail unless SQLAlchemy can load the URL's dialect and a synchronous DBAPI driver for it."""
+    # Asking SQLAlchemy (rather than keeping a list) covers third-party dialects too, and fails
+    # here, in one line, instead of with a traceback when the engine is first created.
+    try:
+        dialect = url.get_dialect()
+    except NoSuchModuleError:
+        raise ValueError(
+            f"no SQLAlchemy dialect or driver for '{url.drivername}://' "
+            "(misspelt, or its package is not installed?)"
+        ) from None
+    if dialect.is_async:
+        raise ValueError(
+            f"'{url.drivername}://' is an asyncio driver, which Flask-SQLAlchemy cannot use; "
+            f"use a synchronous one (e.g. '{url.get_backend_name()}://')"
+        )
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        raise ValueError(
+            f"the driver for '{url.drivername}://' is not installed ({error})"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from gunicorn.arbiter import Arbiter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV_KEYS = (
@@ -21,6 +22,11 @@ CLEAN_ENV_KEYS = (
     "KLARNA_PASSWORD",
     "KLARNA_SDK_URL",
 )
+REAL_KLARNA = {
+    "KLARNA_API_URL": "https://api.playground.klarna.com/",
+    "KLARNA_USERNAME": "PK1_x",
+    "KLARNA_PASSWORD": "secret",
+}
 
 
 def app_env(tmp_path: Path, **settings: str) -> dict[str, str]:
@@ -49,6 +55,10 @@ def run_app(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         ([], {"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         ([], {"KLARNA_USERNAME": "PK1_x"}, "KLARNA_PASSWORD"),
         ([], {"KLARNA_API_URL": "ftp://klarna"}, "KLARNA_API_URL"),
+        ([], {"DATABASE_URL": "foo://bar"}, "DATABASE_URL"),
+        ([], {"DATABASE_URL": "postgresql+asyncpg://root@127.0.0.1/test"}, "DATABASE_URL"),
+        # A 64-character label fails before any lookup (no DNS in an offline test).
+        (["--host", "a" * 64], {}, "--host"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(
@@ -60,6 +70,22 @@ def test_bad_configuration_is_one_line_and_exit_2(
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "shop.sqlite").exists()
+
+
+@pytest.mark.parametrize("flag", ["--port", "--emulator-port"])
+def test_port_in_use_is_named_and_nothing_is_started(tmp_path: Path, flag: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ports = {"--port": "0", "--emulator-port": "0", flag: str(port)}
+        result = run_app([part for pair in ports.items() for part in pair], app_env(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"app.py: configuration error: {flag}: 127.0.0.1:{port} is already in use\n"
+    )
+    assert not (tmp_path / "shop.sqlite").exists()
 
 
 def free_port() -> int:
@@ -103,12 +129,7 @@ def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
 
 
 def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
-    env = app_env(
-        tmp_path,
-        KLARNA_API_URL="https://api.playground.klarna.com/",
-        KLARNA_USERNAME="PK1_x",
-        KLARNA_PASSWORD="secret",
-    )
+    env = app_env(tmp_path, **REAL_KLARNA)
     result = subprocess.run(
         [sys.executable, "-c", "import storefront.wsgi"],
         cwd=REPO_ROOT,
@@ -121,3 +142,33 @@ def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Pat
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "SECRET_KEY" in lines[0]
+
+
+def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = app_env(tmp_path, **REAL_KLARNA, SECRET_KEY="s", DATABASE_URL="foo://bar")
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # where gunicorn puts its control socket, not ~
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", *flags, "--bind", "127.0.0.1:0", "storefront.wsgi:app"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_gunicorn_preload_stops_at_bad_configuration_with_one_line_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    result = run_gunicorn(["--preload"], tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("storefront: configuration error: DATABASE_URL: ")
+
+
+def test_gunicorn_workers_stop_at_bad_configuration_instead_of_respawning(tmp_path: Path) -> None:
+    result = run_gunicorn(["--workers", "2"], tmp_path)
+    assert result.returncode == Arbiter.APP_LOAD_ERROR
+    assert "storefront: configuration error: DATABASE_URL: " in result.stderr
+    assert "Traceback" not in result.stderr

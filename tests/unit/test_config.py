@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,48 @@ def test_bad_setting_is_named_in_one_line(tmp_path: Path, change: dict, setting:
         build(tmp_path, environ)
     assert raised.value.setting == setting
     assert str(raised.value).startswith(f"{setting}: ")
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("foo://bar", "no SQLAlchemy dialect or driver for 'foo://'"),
+        ("postgresql+nosuch://root@127.0.0.1/test", "for 'postgresql+nosuch://'"),
+        ("mysql://root@127.0.0.1/test", "the driver for 'mysql://' is not installed"),
+        ("postgresql+asyncpg://root@127.0.0.1/test", "'postgresql+asyncpg://' is an asyncio"),
+    ],
+)
+def test_database_url_needs_a_loadable_synchronous_driver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "MySQLdb", None)  # importing it fails, on any machine
+    with pytest.raises(ConfigError) as raised:
+        build(tmp_path, {**VALID, "DATABASE_URL": url})
+    assert raised.value.setting == "DATABASE_URL"
+    assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "setting"),
+    [
+        ("KLARNA_API_URL = 5", "KLARNA_API_URL"),
+        ("SECRET_KEY = 5", "SECRET_KEY"),
+        ('KLARNA_USERNAME = ["PK1_x"]', "KLARNA_USERNAME"),
+        ("DATABASE_URL = 5", "DATABASE_URL"),
+        ('KLARNA_TIMEOUT_SECONDS = "x"', "KLARNA_TIMEOUT_SECONDS"),
+        ("KLARNA_TIMEOUT_SECONDS = True", "KLARNA_TIMEOUT_SECONDS"),
+        ("SESSION_COOKIE_SECURE = 3", "SESSION_COOKIE_SECURE"),
+    ],
+)
+def test_instance_file_value_of_the_wrong_type_is_named(
+    tmp_path: Path, line: str, setting: str
+) -> None:
+    (tmp_path / "config.py").write_text(f"{line}\n")
+    environ = {key: value for key, value in VALID.items() if key != setting}
+    with pytest.raises(ConfigError) as raised:
+        build(tmp_path, environ)
+    assert raised.value.setting == setting
     assert "\n" not in str(raised.value)
 
 
