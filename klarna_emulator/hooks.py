@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.clock import iso_millis
 from klarna_emulator.emulator import current_emulator
-from klarna_emulator.faults import apply_fault
+from klarna_emulator.faults import apply_fault, lose_answer
 from klarna_emulator.store import RequestRecord
 
 CORRELATION_HEADER = "Klarna-Correlation-Id"
@@ -40,7 +40,11 @@ def _request_body() -> object:
 
 
 def finish_request(response: Response) -> Response:
-    """Every response carries `Klarna-Correlation-Id`; every API call is logged."""
+    """Every response carries `Klarna-Correlation-Id`; every API call is logged.
+
+    A call whose answer an injected fault loses is logged with status None, like a dropped one.
+    """
+    response = lose_answer(response)
     response.headers[CORRELATION_HEADER] = g.get("correlation_id") or str(uuid.uuid4())
     if request.path.startswith(CONTROL_PREFIX):
         return response
