@@ -63,8 +63,27 @@ def parse_fault(body: dict[str, Any], operations: list[str]) -> tuple[Fault, int
     return Fault(operation, status, delay_ms, drop, drop_answer), count
 
 
-def _drop_connection() -> Response:
-    g.dropped = True
+def apply_fault(operation: str) -> Response | None:
+    """Hook: sleep, fail, or mark this call dropped if a fault is queued for its operation.
+
+    A `drop` answers an empty response at once, so the view never runs; a `drop_answer` lets
+    the view run. Either way the connection is closed only once the call is logged
+    (`close_if_dropped`), so whoever sees the connection fail finds the call in the log.
+    """
+    fault = current_emulator().store.take_fault(operation)
+    if fault is None:
+        return None
+    time.sleep(fault.delay_ms / 1000)
+    if fault.status is not None:
+        return error_response(fault_error(fault.status))
+    g.dropped = fault.drop or fault.drop_answer
+    return Response(b"") if fault.drop else None
+
+
+def close_if_dropped(response: Response) -> Response:
+    """Hook, after logging: close a dropped call's connection without a byte of answer."""
+    if not g.get("dropped"):
+        return response
     sock = request.environ.get("werkzeug.socket")
     if sock is None:  # e.g. Flask's test client: there is no connection to drop
         return error_response(
@@ -73,22 +92,3 @@ def _drop_connection() -> Response:
     # Close our side without a byte of response; the server's write then fails quietly.
     sock.shutdown(socket.SHUT_RDWR)
     return Response(b"")
-
-
-def apply_fault(operation: str) -> Response | None:
-    """Hook: sleep, drop or fail this call if a fault is queued for its operation."""
-    fault = current_emulator().store.take_fault(operation)
-    if fault is None:
-        return None
-    time.sleep(fault.delay_ms / 1000)
-    if fault.drop:
-        return _drop_connection()
-    if fault.status is not None:
-        return error_response(fault_error(fault.status))
-    g.drop_answer = fault.drop_answer
-    return None
-
-
-def lose_answer(response: Response) -> Response:
-    """Hook: after a `drop_answer` call was processed, close its connection unanswered."""
-    return _drop_connection() if g.get("drop_answer") else response

@@ -87,6 +87,38 @@ def test_generate_customer_token_twice_finds_the_token_consumed(api: KlarnaApiCl
     )
 
 
+def test_create_order_with_a_tokenize_token_that_made_a_customer_token_finds_it_consumed(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+    generate(api, token)
+
+    response = api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Authorization token already consumed"],
+    )
+    assert api.get("/_emulator/state").json["orders"] == []
+
+
+def test_generate_customer_token_with_a_tokenize_token_that_placed_an_order_finds_it_consumed(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+    api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
+
+    response = generate(api, token)
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Authorization token already consumed"],
+    )
+    assert api.get("/_emulator/state").json["customer_tokens"] == []
+
+
 def test_generate_customer_token_and_create_order_with_one_buy_and_tokenize_token(
     api: KlarnaApiClient,
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.support.emulator_client import KlarnaApiClient
-from tests.support.emulator_flows import authorized_token, place_order
+from tests.support.emulator_flows import authorized_token, error_of, place_order
 from tests.support.klarna_examples import gb_cart
 from tests.support.live_server import LiveServer
 from tests.support.openapi import assert_valid_http_response
@@ -203,6 +203,20 @@ def test_faults_refuse_nonsense(emulator_server: LiveServer, fault: dict[str, An
     assert requests.get(f"{emulator_server.url}/_emulator/faults", timeout=5).json() == {
         "faults": []
     }
+
+
+@pytest.mark.parametrize(("drop", "sessions"), [("drop", 0), ("drop_answer", 1)])
+def test_without_a_connection_to_drop_a_dropped_call_answers_500(
+    api: KlarnaApiClient, drop: str, sessions: int
+) -> None:
+    api.post("/_emulator/faults", json={"operation": "create_session", drop: True})
+
+    response = api.post("/payments/v1/sessions", json=gb_cart())
+
+    assert error_of(response) == (500, "INTERNAL_SERVER_ERROR", ["Connection dropped (emulated)"])
+    assert response.json["correlation_id"] == response.headers["Klarna-Correlation-Id"]
+    assert len(api.get("/_emulator/state").json["sessions"]) == sessions
+    assert [r["status"] for r in api.get("/_emulator/requests").json["requests"]] == [None]
 
 
 @pytest.mark.parametrize(
