@@ -1,5 +1,4 @@
-"""Injected faults: the next calls of an operation fail with a status, a delay, a dropped line,
-or a lost answer.
+"""Injected faults: the next calls of an operation fail, sleep, drop or lose their answer.
 
 Set through POST /_emulator/faults, applied before authentication (as an outage at Klarna's
 edge would be), so a shop's timeout, retry and error paths can be tested. `drop` closes the

@@ -59,8 +59,11 @@ def _log(response: Response, correlation_id: str) -> None:
 
 
 def finish_request(response: Response) -> Response:
-    """Every response carries `Klarna-Correlation-Id`; every API call is logged, then a call
-    an injected fault drops (before or after processing it) loses its connection."""
+    """Every response carries `Klarna-Correlation-Id`; every API call is logged.
+
+    Then a call an injected fault drops (before or after processing it) loses its connection,
+    so the call is in the log before the client sees the connection fail.
+    """
     correlation_id = g.setdefault("correlation_id", str(uuid.uuid4()))
     if not request.path.startswith(CONTROL_PREFIX):
         _log(response, correlation_id)

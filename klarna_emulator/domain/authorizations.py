@@ -94,9 +94,9 @@ class Authorization:
         return self.status is AuthorizationStatus.ACTIVE and now < self.expires_at
 
     def is_spent(self, intent: str) -> bool:
-        """Whether a `tokenize` authorization already served its one use: a customer token
-        or an order (`buy_and_tokenize` makes both; `buy` only an order).
+        """Whether a `tokenize` authorization already served its one use (token or order).
 
+        `buy_and_tokenize` makes both a customer token and an order; `buy` only an order.
         Klarna's OpenAPI (generate a consumer token): the token "can be used to create a
         purchase token instead of placing the order".
         """
