@@ -25,6 +25,7 @@ from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorize, authorized_token, create_session, emulator_app
 from tests.support.klarna_examples import (
     gb_cart,
+    gb_customer_token_request,
     se_session,
     shopper_gb,
     tax_accepted,
@@ -102,13 +103,7 @@ def consumed_token(api: KlarnaApiClient) -> str:
     token = authorized_token(api, {**gb_cart(), "intent": "tokenize"})
     generated = api.post(
         f"/payments/v1/authorizations/{token}/customer-token",
-        json={
-            "description": "Monthly socks",
-            "intended_use": "SUBSCRIPTION",
-            "locale": "en-GB",
-            "purchase_country": "GB",
-            "purchase_currency": "GBP",
-        },
+        json=gb_customer_token_request(),
     )
     assert generated.status_code == 200, generated.json
     return token

@@ -13,16 +13,9 @@ from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, create_session, emulator_app, place_order
-from tests.support.klarna_examples import gb_cart
+from tests.support.klarna_examples import gb_cart, gb_customer_token_request
 
 ORDERS = "/ordermanagement/v1/orders"
-TOKEN_REQUEST = {
-    "description": "Monthly socks",
-    "intended_use": "SUBSCRIPTION",
-    "locale": "en-GB",
-    "purchase_country": "GB",
-    "purchase_currency": "GBP",
-}
 
 
 def basic(credentials: bytes) -> str:
@@ -56,7 +49,7 @@ def path_values(api: KlarnaApiClient) -> dict[str, str]:
     tokenize = {**gb_cart(), "intent": "tokenize"}
     generated = api.post(
         f"/payments/v1/authorizations/{authorized_token(api, tokenize)}/customer-token",
-        json=TOKEN_REQUEST,
+        json=gb_customer_token_request(),
     )
     return {
         "session_id": create_session(api),
@@ -80,7 +73,6 @@ def test_the_routes_cover_all_three_apis() -> None:
         "ordermanagement_v1",
         "customer_token_v1",
     }
-    assert len(ROUTES) == 23
 
 
 @pytest.mark.parametrize("authorization", BAD_CREDENTIALS.values(), ids=BAD_CREDENTIALS.keys())

@@ -8,16 +8,10 @@ import pytest
 
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, error_of
-from tests.support.klarna_examples import gb_cart, shopper_gb
+from tests.support.klarna_examples import gb_cart, gb_customer_token_request, shopper_gb
 
 TOKENS = "/customer-token/v1/tokens"
-TOKEN_REQUEST = {
-    "description": "Monthly socks",
-    "intended_use": "SUBSCRIPTION",
-    "locale": "en-GB",
-    "purchase_country": "GB",
-    "purchase_currency": "GBP",
-}
+TOKEN_REQUEST = gb_customer_token_request()
 
 
 def subscription_cart(intent: str = "tokenize") -> dict[str, Any]:
