@@ -74,7 +74,7 @@ def list_faults() -> Response:
 
 @bp.post("/faults")
 def add_fault() -> Response:
-    """Queue a fault: `{"operation", "status", "delay_ms", "drop", "count"}`."""
+    """Queue a fault: `{"operation", "status", "delay_ms", "drop", "drop_answer", "count"}`."""
     emulator = current_emulator()
     try:
         fault, count = parse_fault(json_object(), operations(current_app))

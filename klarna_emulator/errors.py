@@ -122,6 +122,13 @@ class InvalidOperation(KlarnaApiError):
     error_code = "INVALID_OPERATION"
 
 
+class TokenConsumed(InvalidOperation):
+    """403 INVALID_OPERATION: the authorization token already served its use."""
+
+    def __init__(self) -> None:
+        super().__init__("Authorization token already consumed")
+
+
 class NoSuchOrder(KlarnaApiError):
     """404 NO_SUCH_ORDER (Order Management)."""
 

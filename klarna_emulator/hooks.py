@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.clock import iso_millis
 from klarna_emulator.emulator import current_emulator
-from klarna_emulator.faults import apply_fault
+from klarna_emulator.faults import apply_fault, close_if_dropped
 from klarna_emulator.store import RequestRecord
 
 CORRELATION_HEADER = "Klarna-Correlation-Id"
@@ -39,11 +39,7 @@ def _request_body() -> object:
         return request.get_data(cache=True).decode("utf-8", "replace")
 
 
-def finish_request(response: Response) -> Response:
-    """Every response carries `Klarna-Correlation-Id`; every API call is logged."""
-    response.headers[CORRELATION_HEADER] = g.get("correlation_id") or str(uuid.uuid4())
-    if request.path.startswith(CONTROL_PREFIX):
-        return response
+def _log(response: Response, correlation_id: str) -> None:
     store = current_emulator().store
     store.log_request(
         RequestRecord(
@@ -53,13 +49,26 @@ def finish_request(response: Response) -> Response:
             path=request.full_path.rstrip("?"),
             operation=_operation(),
             status=None if g.get("dropped") else response.status_code,
-            correlation_id=response.headers[CORRELATION_HEADER],
+            correlation_id=correlation_id,
             duration_ms=round(
                 (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3
             ),
             body=_request_body(),
         )
     )
+
+
+def finish_request(response: Response) -> Response:
+    """Every response carries `Klarna-Correlation-Id`; every API call is logged.
+
+    Then a call an injected fault drops (before or after processing it) loses its connection,
+    so the call is in the log before the client sees the connection fail.
+    """
+    correlation_id = g.setdefault("correlation_id", str(uuid.uuid4()))
+    if not request.path.startswith(CONTROL_PREFIX):
+        _log(response, correlation_id)
+        response = close_if_dropped(response)
+    response.headers[CORRELATION_HEADER] = correlation_id
     return response
 
 

@@ -37,7 +37,7 @@ class RequestRecord:
     method: str
     path: str
     operation: str | None
-    status: int | None  # None: the connection was dropped by an injected fault
+    status: int | None  # None: the connection was dropped (or the answer lost) by a fault
     correlation_id: str
     duration_ms: float
     body: Any = None
@@ -50,7 +50,8 @@ class Fault:
     operation: str
     status: int | None = None
     delay_ms: int = 0
-    drop: bool = False
+    drop: bool = False  # close the connection before the request is processed
+    drop_answer: bool = False  # process the request, then close without answering
 
 
 @dataclass

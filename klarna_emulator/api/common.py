@@ -54,6 +54,8 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         emulator = current_emulator()
         store = emulator.store
         lifetime = timedelta(seconds=emulator.settings.idempotency_key_lifetime_seconds)
+        # Read the body first: a client slow to send it must not hold the emulator's lock.
+        request.get_data(cache=True)
         with store.lock:  # one lock: a concurrent repeat waits and then replays
             recorded = store.idempotency.get(key)
             if recorded is not None and store.now() < recorded.recorded_at + lifetime:

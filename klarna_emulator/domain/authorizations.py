@@ -93,6 +93,15 @@ class Authorization:
         """Active and younger than its lifetime."""
         return self.status is AuthorizationStatus.ACTIVE and now < self.expires_at
 
+    def is_spent(self, intent: str) -> bool:
+        """Whether a `tokenize` authorization already served its one use (token or order).
+
+        `buy_and_tokenize` makes both a customer token and an order; `buy` only an order.
+        Klarna's OpenAPI (generate a consumer token): the token "can be used to create a
+        purchase token instead of placing the order".
+        """
+        return intent == "tokenize" and (self.order_id or self.customer_token_id) is not None
+
     def move_to(self, status: AuthorizationStatus) -> None:
         """Change status along AUTHORIZATION_TRANSITIONS."""
         self.status = check_transition(AUTHORIZATION_TRANSITIONS, self.status, status)

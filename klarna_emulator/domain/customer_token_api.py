@@ -23,6 +23,7 @@ from klarna_emulator.errors import (
     BadValue,
     InvalidAuthorizationToken,
     InvalidOperation,
+    TokenConsumed,
     TokenNotFound,
 )
 from klarna_emulator.store import Store
@@ -51,8 +52,9 @@ class CustomerTokenApi:
     ) -> dict[str, Any]:
         """Generate a customer token from an authorization of a tokenizing session.
 
-        Only `tokenize` / `buy_and_tokenize` sessions, once per authorization, for the
-        session's own country (403 INVALID_OPERATION, 400 `Bad value: purchase_country`).
+        Only `tokenize` / `buy_and_tokenize` sessions, once per authorization (a `tokenize`
+        one that placed an order is spent), for the session's own country (403
+        INVALID_OPERATION, 400 `Bad value: purchase_country`).
         """
         with self.store.lock:
             authorization, session = self._tokenizable(authorization_token)
@@ -105,9 +107,9 @@ class CustomerTokenApi:
             not in (AuthorizationStatus.ACTIVE, AuthorizationStatus.ORDER_PLACED)
         ):
             raise InvalidAuthorizationToken()
-        if authorization.customer_token_id is not None:
-            raise InvalidOperation("Authorization token already consumed")
         intent = session.data.get("intent", "buy")
+        if authorization.customer_token_id is not None or authorization.is_spent(intent):
+            raise TokenConsumed()
         if intent == "buy":
             raise InvalidOperation(f"Not allowed to create customer tokens for intent {intent}.")
         return authorization, session

@@ -14,7 +14,7 @@ from klarna_emulator.config import Settings
 from klarna_emulator.domain.categories import INITIAL_PAYMENT_METHODS
 from klarna_emulator.domain.ids import is_uuid, klarna_reference, new_id
 from klarna_emulator.domain.orders import Capture, FraudStatus, Order, Refund
-from klarna_emulator.errors import InvalidOrderId, NoSuchOrder
+from klarna_emulator.errors import InvalidOrderId, NoSuchOrder, NotAllowed
 from klarna_emulator.store import Store
 from klarna_emulator.validation import require_valid, schema_stage
 
@@ -169,10 +169,14 @@ class OrderManagement:
             self.order(order_id).update_authorization(body["order_amount"], body.get("order_lines"))
 
     def update_customer_details(self, order_id: str, body: Mapping[str, Any]) -> None:
-        """Replace the shipping address."""
+        """Replace the shipping address; a billing address is refused."""
         require_valid(schema_stage(API, "UpdateConsumer", body))
         with self.store.lock:
             order = self.order(order_id)
+            # Klarna's OpenAPI (update customer details), 403: "Billing address cannot be
+            # updated." Checked after the order exists, so an unknown order is still a 404.
+            if "billing_address" in body:
+                raise NotAllowed("Billing address cannot be updated.")
             if "shipping_address" in body:
                 order.update_shipping_address(body["shipping_address"])
 

@@ -28,6 +28,7 @@ from klarna_emulator.errors import (
     NotMatchingFields,
     OrderAlreadyCompleted,
     SessionCompleted,
+    TokenConsumed,
 )
 from klarna_emulator.scenarios import FraudEvent
 from klarna_emulator.scheduler import Scheduler
@@ -65,8 +66,10 @@ class OrderPlacement:
         """Place the order an authorization approved; return Klarna's create-order body.
 
         The same token with the identical body returns the first order again (create-order is
-        idempotent per token); a different body answers 409. A token whose first attempt failed
-        keeps failing the same way (Klarna: a new authorization is needed, krokedil issue #31).
+        idempotent per token); a different body answers 409. A `tokenize` token that made a
+        customer token answers 403 `Authorization token already consumed`. A token whose first
+        attempt failed keeps failing the same way (Klarna: a new authorization is needed,
+        krokedil issue #31).
         """
         with self.store.lock:
             authorization = self.store.authorizations.get(token)
@@ -81,6 +84,8 @@ class OrderPlacement:
                 raise SessionCompleted()
             if session is None or not authorization.is_live(self.store.now()):
                 raise InvalidAuthorizationToken()
+            if authorization.is_spent(session.data.get("intent", "buy")):
+                raise TokenConsumed()
             if authorization.failure is not None:
                 raise authorization.failure
             try:

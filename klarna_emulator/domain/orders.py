@@ -333,6 +333,9 @@ class Order:
 
     def update_merchant_references(self, references: Mapping[str, str]) -> None:
         """Overwrite the references sent; an empty string clears one."""
+        # Klarna's OpenAPI (update merchant references), 403: "Can not update a cancelled order."
+        if self.status is OrderStatus.CANCELLED:
+            raise NotAllowed("Can not update a cancelled order.")
         for key in ("merchant_reference1", "merchant_reference2"):
             if key in references:
                 if references[key]:

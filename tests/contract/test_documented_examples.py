@@ -3,6 +3,12 @@
 Each row is a request Klarna documented (or a real exchange someone recorded) and the answer
 Klarna gave: status, error code and messages. Authored from Klarna's documentation; the source
 of every row is named next to it. If a playground recording ever disagrees, the row is wrong.
+
+Klarna's create-order error table (its error-codes page; reference.md section 2.4) has eight
+rows; seven are replayed below. The eighth, 403 REJECTED "Rejected" ("when cart updates trigger
+a new assessment that fails"), has no documented trigger: the playground's decline e-mails
+(`+denied`, `+reject_reason_…`) decline at authorize(), before any token exists. So the emulator
+never answers it (its README, "What it does not do").
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorize, authorized_token, create_session, emulator_app
 from tests.support.klarna_examples import (
     gb_cart,
+    gb_customer_token_request,
     se_session,
     shopper_gb,
     tax_accepted,
@@ -89,6 +96,17 @@ def used_token(body: dict[str, Any]) -> Callable[[KlarnaApiClient], str]:
         return token
 
     return token_of
+
+
+def consumed_token(api: KlarnaApiClient) -> str:
+    """A `tokenize` token that already generated its customer token (its one use)."""
+    token = authorized_token(api, {**gb_cart(), "intent": "tokenize"})
+    generated = api.post(
+        f"/payments/v1/authorizations/{token}/customer-token",
+        json=gb_customer_token_request(),
+    )
+    assert generated.status_code == 200, generated.json
+    return token
 
 
 def completed_by_another_token(api: KlarnaApiClient) -> str:
@@ -271,6 +289,13 @@ EXAMPLES = {
         409,
         "BAD_VALUE",
         ("The order has been already completed with different request body",),
+    ),
+    "create order with a token already consumed": Example(
+        ERRORS_DOC,
+        order_with(consumed_token, {**gb_cart(), "intent": "tokenize"}),
+        403,
+        "INVALID_OPERATION",
+        ("Authorization token already consumed",),
     ),
     "create order for a session that already has one": Example(
         ERRORS_DOC,

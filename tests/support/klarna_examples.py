@@ -222,3 +222,14 @@ def shopper_se() -> dict[str, Any]:
 def shopper_us() -> dict[str, Any]:
     """Klarna's approved US sample persona (sample customer data page)."""
     return copy.deepcopy(SHOPPER_US)
+
+
+def gb_customer_token_request() -> dict[str, Any]:
+    """A generate-customer-token body for a GB subscription (the fields Klarna requires)."""
+    return {
+        "description": "Monthly socks",
+        "intended_use": "SUBSCRIPTION",
+        "locale": "en-GB",
+        "purchase_country": "GB",
+        "purchase_currency": "GBP",
+    }

@@ -8,16 +8,10 @@ import pytest
 
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, error_of
-from tests.support.klarna_examples import gb_cart, shopper_gb
+from tests.support.klarna_examples import gb_cart, gb_customer_token_request, shopper_gb
 
 TOKENS = "/customer-token/v1/tokens"
-TOKEN_REQUEST = {
-    "description": "Monthly socks",
-    "intended_use": "SUBSCRIPTION",
-    "locale": "en-GB",
-    "purchase_country": "GB",
-    "purchase_currency": "GBP",
-}
+TOKEN_REQUEST = gb_customer_token_request()
 
 
 def subscription_cart(intent: str = "tokenize") -> dict[str, Any]:
@@ -85,6 +79,38 @@ def test_generate_customer_token_twice_finds_the_token_consumed(api: KlarnaApiCl
         "INVALID_OPERATION",
         ["Authorization token already consumed"],
     )
+
+
+def test_create_order_with_a_tokenize_token_that_made_a_customer_token_finds_it_consumed(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+    generate(api, token)
+
+    response = api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Authorization token already consumed"],
+    )
+    assert api.get("/_emulator/state").json["orders"] == []
+
+
+def test_generate_customer_token_with_a_tokenize_token_that_placed_an_order_finds_it_consumed(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+    api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
+
+    response = generate(api, token)
+
+    assert error_of(response) == (
+        403,
+        "INVALID_OPERATION",
+        ["Authorization token already consumed"],
+    )
+    assert api.get("/_emulator/state").json["customer_tokens"] == []
 
 
 def test_generate_customer_token_and_create_order_with_one_buy_and_tokenize_token(

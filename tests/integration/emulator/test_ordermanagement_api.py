@@ -5,13 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import error_of, place_order
 from tests.support.klarna_examples import shopper_gb
 
+SHOPPER = shopper_gb()
+
 ORDERS = "/ordermanagement/v1/orders"
 UNKNOWN_ORDER = "f3392f8b-6116-4073-ab96-e330819e2c07"
+TRACKING = {
+    "shipping_company": "DHL US",
+    "shipping_method": "Home",
+    "tracking_number": "63456415674545679874",
+}
+# Every Order Management operation with a body it accepts: (method, path after the order id,
+# body). The order is then the only thing a call can find wrong.
+CALLS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "get_order": ("GET", "", None),
+    "acknowledge_order": ("POST", "/acknowledge", None),
+    "update_authorization": ("PATCH", "/authorization", {"order_amount": 100}),
+    "create_capture": ("POST", "/captures", {"captured_amount": 100}),
+    "list_captures": ("GET", "/captures", None),
+    "get_capture": ("GET", f"/captures/{UNKNOWN_ORDER}", None),
+    "create_refund": ("POST", "/refunds", {"refunded_amount": 100}),
+    "get_refund": ("GET", f"/refunds/{UNKNOWN_ORDER}", None),
+    "cancel_order": ("POST", "/cancel", None),
+    "release_remaining_authorization": ("POST", "/release-remaining-authorization", None),
+    "extend_authorization_time": ("POST", "/extend-authorization-time", None),
+    "update_merchant_references": ("PATCH", "/merchant-references", {"merchant_reference1": "A"}),
+    "update_customer_details": ("PATCH", "/customer-details", {"shipping_address": SHOPPER}),
+    "add_shipping_info": ("POST", "/shipping-info", {"shipping_info": [TRACKING]}),
+}
 
 
 @pytest.fixture
@@ -37,6 +63,41 @@ def refund(api: KlarnaApiClient, order_id: str, amount: int) -> Any:
     return api.post(f"{ORDERS}/{order_id}/refunds", json={"refunded_amount": amount})
 
 
+def call(api: KlarnaApiClient, operation: str, order_id: str) -> Any:
+    """Make one of CALLS for `order_id`."""
+    method, suffix, body = CALLS[operation]
+    return api.open(f"{ORDERS}/{order_id}{suffix}", method=method, json=body)
+
+
+def test_the_table_has_every_order_management_operation(emulator_app: Flask) -> None:
+    endpoints = [rule.endpoint for rule in emulator_app.url_map.iter_rules()]
+    served = {e.split(".", 1)[1] for e in endpoints if e.startswith("ordermanagement_v1.")}
+
+    assert served == set(CALLS)
+
+
+@pytest.mark.parametrize("operation", CALLS)
+def test_every_operation_on_an_unknown_order_answers_no_such_order(
+    api: KlarnaApiClient, operation: str
+) -> None:
+    response = call(api, operation, UNKNOWN_ORDER)
+
+    assert error_of(response) == (
+        404,
+        "NO_SUCH_ORDER",
+        [f"The order with id {UNKNOWN_ORDER} does not exist."],
+    )
+
+
+@pytest.mark.parametrize("operation", CALLS)
+def test_every_operation_on_a_malformed_order_id_answers_invalid_order_id(
+    api: KlarnaApiClient, operation: str
+) -> None:
+    response = call(api, operation, "not-a-uuid")
+
+    assert error_of(response) == (400, "INVALID_ORDER_ID", ["Order ID must be a valid UUID."])
+
+
 def test_get_order_shows_the_authorized_order(api: KlarnaApiClient, order_id: str) -> None:
     body = order(api, order_id)
 
@@ -47,18 +108,6 @@ def test_get_order_shows_the_authorized_order(api: KlarnaApiClient, order_id: st
     assert len(body["klarna_reference"]) == 7
     assert body["expires_at"] == "2025-03-31T12:00:00Z"
     assert body["initial_payment_method"]["type"] == "INVOICE"
-
-
-def test_get_order_answers_no_such_order(api: KlarnaApiClient) -> None:
-    response = api.get(f"{ORDERS}/{UNKNOWN_ORDER}")
-
-    assert error_of(response)[:2] == (404, "NO_SUCH_ORDER")
-
-
-def test_get_order_with_a_malformed_id_answers_invalid_order_id(api: KlarnaApiClient) -> None:
-    response = api.get(f"{ORDERS}/not-a-uuid")
-
-    assert error_of(response) == (400, "INVALID_ORDER_ID", ["Order ID must be a valid UUID."])
 
 
 def test_capture_answers_201_with_capture_id_and_location(
@@ -138,10 +187,6 @@ def test_capture_without_an_amount_is_a_bad_value(api: KlarnaApiClient, order_id
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: captured_amount"])
 
 
-def test_capture_of_an_unknown_order_answers_no_such_order(api: KlarnaApiClient) -> None:
-    assert error_of(capture(api, UNKNOWN_ORDER, 1))[:2] == (404, "NO_SUCH_ORDER")
-
-
 def test_get_capture_answers_no_such_capture(api: KlarnaApiClient, order_id: str) -> None:
     response = api.get(f"{ORDERS}/{order_id}/captures/{UNKNOWN_ORDER}")
 
@@ -193,6 +238,38 @@ def test_refund_without_captures_is_not_allowed(api: KlarnaApiClient, order_id: 
         "REFUND_NOT_ALLOWED",
         ["Order has no captures. Refund not possible"],
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "messages"),
+    [
+        ({}, ["Bad value: refunded_amount"]),
+        ({"refunded_amount": "100"}, ["Bad value: refunded_amount"]),
+        ({"refunded_amount": 0}, ["Bad value: refunded_amount"]),
+        ({"refunded_amount": 100, "description": "x" * 256}, ["Bad value: description"]),
+    ],
+)
+def test_refund_with_a_bad_body_is_a_bad_value(
+    api: KlarnaApiClient, order_id: str, body: dict[str, Any], messages: list[str]
+) -> None:
+    capture(api, order_id, 2499)
+
+    response = api.post(f"{ORDERS}/{order_id}/refunds", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", messages)
+    assert order(api, order_id)["refunded_amount"] == 0
+
+
+def test_refund_with_a_body_that_is_not_json_is_a_bad_request(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 2499)
+
+    response = api.post(
+        f"{ORDERS}/{order_id}/refunds", data=b"refunded_amount=1", content_type="application/json"
+    )
+
+    assert error_of(response) == (400, "BAD_REQUEST", [])
 
 
 def test_get_refund_answers_not_found(api: KlarnaApiClient, order_id: str) -> None:
@@ -342,6 +419,51 @@ def test_update_customer_details_of_a_cancelled_order_is_not_allowed(
     assert error_of(response)[:2] == (403, "NOT_ALLOWED")
 
 
+def test_update_customer_details_cannot_change_the_billing_address(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    moved = {**shopper_gb(), "street_address": "1 New Road"}
+
+    response = api.patch(
+        f"{ORDERS}/{order_id}/customer-details",
+        json={"billing_address": moved, "shipping_address": moved},
+    )
+
+    assert error_of(response) == (403, "NOT_ALLOWED", ["Billing address cannot be updated."])
+    assert order(api, order_id)["shipping_address"] == shopper_gb()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"shipping_address": "1 New Road"}, "Bad value: shipping_address"),
+        (
+            {"shipping_address": {**SHOPPER, "postal_code": "W1S 3BE 123"}},
+            "Bad value: shipping_address.postal_code",
+        ),
+        (
+            {"shipping_address": {**SHOPPER, "given_name": 7, "email": "x" * 101}},
+            "Bad value: shipping_address.email, shipping_address.given_name",
+        ),
+    ],
+)
+def test_update_customer_details_with_a_bad_body_is_a_bad_value(
+    api: KlarnaApiClient, order_id: str, body: dict[str, Any], message: str
+) -> None:
+    response = api.patch(f"{ORDERS}/{order_id}/customer-details", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", [message])
+    assert order(api, order_id)["shipping_address"] == shopper_gb()
+
+
+def test_update_customer_details_with_a_body_that_is_not_an_object_is_a_bad_request(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    response = api.patch(f"{ORDERS}/{order_id}/customer-details", json=[SHOPPER])
+
+    assert error_of(response) == (400, "BAD_REQUEST", [])
+
+
 def test_update_merchant_references_sets_and_clears(api: KlarnaApiClient, order_id: str) -> None:
     api.patch(
         f"{ORDERS}/{order_id}/merchant-references",
@@ -367,17 +489,24 @@ def test_update_merchant_references_refuses_an_overlong_reference(
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: merchant_reference1"])
 
 
-def test_add_shipping_info_appends_tracking(api: KlarnaApiClient, order_id: str) -> None:
-    info = {
-        "shipping_company": "DHL US",
-        "shipping_method": "Home",
-        "tracking_number": "63456415674545679874",
-    }
+def test_update_merchant_references_of_a_cancelled_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    api.post(f"{ORDERS}/{order_id}/cancel")
 
-    response = api.post(f"{ORDERS}/{order_id}/shipping-info", json={"shipping_info": [info]})
+    response = api.patch(
+        f"{ORDERS}/{order_id}/merchant-references", json={"merchant_reference1": "A"}
+    )
+
+    assert error_of(response) == (403, "NOT_ALLOWED", ["Can not update a cancelled order."])
+    assert "merchant_reference1" not in order(api, order_id)
+
+
+def test_add_shipping_info_appends_tracking(api: KlarnaApiClient, order_id: str) -> None:
+    response = api.post(f"{ORDERS}/{order_id}/shipping-info", json={"shipping_info": [TRACKING]})
 
     assert response.status_code == 204
-    assert order(api, order_id)["shipping_info"] == [info]
+    assert order(api, order_id)["shipping_info"] == [TRACKING]
 
 
 def test_add_shipping_info_needs_at_least_one_entry(api: KlarnaApiClient, order_id: str) -> None:
@@ -390,9 +519,3 @@ def test_acknowledge_answers_204_every_time(api: KlarnaApiClient, order_id: str)
     responses = [api.post(f"{ORDERS}/{order_id}/acknowledge") for _ in range(2)]
 
     assert [r.status_code for r in responses] == [204, 204]
-
-
-def test_acknowledge_of_an_unknown_order_answers_no_such_order(api: KlarnaApiClient) -> None:
-    response = api.post(f"{ORDERS}/{UNKNOWN_ORDER}/acknowledge")
-
-    assert error_of(response)[:2] == (404, "NO_SUCH_ORDER")
