@@ -1,7 +1,8 @@
 """Every Klarna call the shop makes, under every fault: a defined outcome, nothing lost or doubled.
 
 For each fault (a 500, a 503, an answer slower than the shop's timeout, a connection dropped
-before Klarna acted) and each Klarna operation the shop calls, one checkout is driven through
+before Klarna acted, an answer lost after Klarna acted, an outage of three calls) and each
+Klarna operation the shop calls, one checkout is driven through
 the emulator with that fault on that operation, then continued the way a shopper (reload, try
 again, look at the order page) or Klarna (repeat its callback) would. Afterwards the shop's
 orders are checked against Klarna's: a Klarna order without a settled shop order is lost, a
@@ -48,6 +49,7 @@ FAULTS: dict[str, dict[str, Any]] = {
     "HTTP 503": {"status": 503},
     "answer after the timeout": {"delay_ms": SLOW_ANSWER_MS},
     "connection dropped": {"drop": True},
+    "answer lost (Klarna acted, then the connection dropped)": {"drop_answer": True},
     "down for 3 calls (HTTP 503)": {"status": 503, "count": 3},
 }
 SETTLED = (OrderStatus.PAID, OrderStatus.ON_HOLD)
