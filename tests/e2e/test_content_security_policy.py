@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.e2e.pages.checkout import CheckoutPage
-from tests.support.polling import wait_until
+from tests.support.polling import playwright_sleep, wait_until
 
 # Runs in every frame before its own scripts; injected by the browser, so the CSP allows it.
 REPORT_VIOLATIONS = """
@@ -90,7 +90,10 @@ def test_a_violation_in_the_page_or_the_widget_is_caught(
         "(body, src) => { const image = new Image(); image.src = src; body.append(image); }",
         FOREIGN_IMAGE,
     )
-    wait_until(lambda: len(csp_reports.violations) >= 2 and len(csp_reports.console) >= 2)
+    wait_until(
+        lambda: len(csp_reports.violations) >= 2 and len(csp_reports.console) >= 2,
+        sleep=playwright_sleep(page),
+    )
     by_directive = {v["directive"]: v for v in csp_reports.violations}
     assert by_directive["script-src-elem"]["blocked"] == "inline"
     assert by_directive["img-src"]["blocked"] == FOREIGN_IMAGE
