@@ -17,6 +17,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from storefront.extensions import csrf
+from storefront.forms import storable
 from storefront.services import orders
 from storefront.services.errors import (
     AuthorizeAgain,
@@ -49,7 +50,9 @@ def ids_in_body(*names: str) -> dict[str, str] | None:
     if not isinstance(body, dict):
         return None
     values = {name: body.get(name) for name in names}
-    if all(isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH for v in values.values()):
+    if all(
+        isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH and storable(v) for v in values.values()
+    ):
         return values
     return None
 
