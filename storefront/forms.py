@@ -30,6 +30,7 @@ from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
 from storefront.shipping import ShippingMethod
 
 QUANTITY_MESSAGE = f"Enter a whole number from {MIN_QUANTITY} to {MAX_QUANTITY}."
+UNSTORABLE_MESSAGE = "Remove the control characters from this field."
 # ShopForm's default `formdata`: the request's form body (a view may pass its own, or None).
 FROM_REQUEST: Any = object()
 
@@ -71,7 +72,7 @@ def quantity_field() -> QuantityField:
 
 
 class ShopForm(FlaskForm):
-    """Base of the shop's forms: a submitted form is read from the form body's text fields only.
+    """Base of the shop's forms: read from the form body's text fields only, and storable.
 
     Flask-WTF would also read uploaded files, and a JSON body when there is no form body, so
     a field could get a file, a number, a list or an object, or a JSON document that is not an
@@ -89,7 +90,7 @@ class ShopForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in text_fields(self):
             if not all(storable(value) for value in field.raw_data or ()):
-                field.errors.append("Remove the control characters from this field.")
+                field.errors.append(UNSTORABLE_MESSAGE)
                 valid = False
         return valid
 
