@@ -46,7 +46,10 @@ def answer(status: int, outcome: str) -> tuple[Response, int]:
 
 def ids_in_body(*names: str) -> dict[str, str] | None:
     """The named string fields of a JSON object body, or None if the body is not that."""
-    body: Any = request.get_json(silent=True)
+    try:
+        body: Any = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than json can parse (`silent` only covers ValueError)
+        return None
     if not isinstance(body, dict):
         return None
     values = {name: body.get(name) for name in names}
