@@ -216,8 +216,18 @@ header_values = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), m
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | junk_text,
     lambda nested: st.lists(nested, max_size=4) | st.dictionaries(any_text, nested, max_size=4),
-    max_leaves=12,
+    max_leaves=8,
 )
+# Strategies drawn in every example, built once (see HostileRequests).
+accept_headers = st.sampled_from(ACCEPT_HEADERS)
+junk_queries = st.one_of(st.just(""), any_text.map(lambda text: quote(text, safe="=&")))
+start_choices = st.integers(0, 7)
+field_changes = st.sampled_from(("junk", "repeat", "leave_out"))
+repeated_junk = st.lists(junk_text, min_size=2, max_size=3)
+csrf_modes = st.sampled_from(CSRF_MODES)
+body_kinds = {kinds: st.sampled_from(kinds) for kinds in (FORM_BODIES, CALLBACK_BODIES)}
+raw_bodies = st.one_of(st.sampled_from(NASTY_BODIES), st.binary(max_size=200))
+content_types = st.sampled_from(CONTENT_TYPES)
 
 
 def values_for(name: str, known: Known) -> st.SearchStrategy[str]:
@@ -226,108 +236,127 @@ def values_for(name: str, known: Known) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(real), junk_text) if real else junk_text
 
 
-def path_segments(name: str | None, known: Known) -> st.SearchStrategy[str]:
-    """A path segment: a real value or junk (percent-quoted), or a bad encoding as written."""
-    return st.one_of(
-        values_for(name or "", known).map(lambda text: quote(text, safe="")),
-        st.sampled_from(NASTY_SEGMENTS),
-        any_text.map(lambda text: quote(text, safe="/")),
-    )
+class HostileRequests:
+    """The strategies for one endpoint and scene, built once: `requests` draws whole requests.
 
+    Hypothesis validates a strategy the first time it draws from it, which costs more than the
+    draw; strategies built once per endpoint keep a run of 1,000 examples quick.
+    """
 
-@st.composite
-def form_fields(draw: st.DrawFn, endpoint: Endpoint, known: Known) -> dict[str, Any]:
-    """Each of the endpoint's fields or not (mostly yes), maybe repeated, plus unknown ones."""
-    fields: dict[str, Any] = draw(st.dictionaries(field_names, junk_text, max_size=2))
-    for name in (*endpoint.fields, *SHARED_FIELDS):
-        # 0 (the shrink target) leaves the field out: the simplest request has fewer fields.
-        presence = draw(st.integers(0, 3))
-        value = values_for(name, known)
-        if presence == 1:
-            fields[name] = draw(st.lists(value, min_size=2, max_size=3))
-        elif presence > 1:
-            fields[name] = draw(value)
-    return fields
-
-
-@st.composite
-def csrf_placement(draw: st.DrawFn, known: Known) -> tuple[dict[str, Any], dict[str, str]]:
-    """Where the CSRF token goes and what it is: (form fields, headers) to add."""
-    token = known["csrf_token"][0]
-    mode = draw(st.sampled_from(CSRF_MODES))
-    if mode == "field":
-        return {"csrf_token": token}, {}
-    if mode == "header":
-        return {}, {"X-CSRFToken": token}
-    if mode == "duplicated":
-        return {"csrf_token": draw(st.permutations([token, draw(junk_text)]))}, {}
-    if mode == "missing":
-        return {}, {}
-    forgeries = {
-        "forged": header_values,
-        "another_session": st.sampled_from(known["foreign_csrf_token"]),
-        "tampered": st.sampled_from([token[:-1], token[:-1] + chr(ord(token[-1]) ^ 1), token * 2]),
-    }
-    forged = draw(forgeries[mode])
-    return ({}, {"X-CSRFToken": forged}) if draw(st.booleans()) else ({"csrf_token": forged}, {})
-
-
-@st.composite
-def bodies(
-    draw: st.DrawFn, fields: dict[str, Any], kinds: tuple[str, ...], known: Known
-) -> tuple[Any, str | None]:
-    """The fields as a urlencoded or multipart form or as JSON, or a junk body: (data, type)."""
-    kind = draw(st.sampled_from(kinds))
-    if kind == "form":
-        return fields, None
-    if kind == "multipart":
-        upload = (BytesIO(draw(st.binary(max_size=64))), draw(field_names))
-        return {**fields, draw(st.sampled_from([*fields, "file"])): upload}, None
-    if kind == "json_fields":
-        document = {name: draw(values_for(name, known) | json_values) for name in fields}
-        return json.dumps(document), "application/json"
-    if kind == "json":
-        return json.dumps(draw(json_values)), "application/json"
-    raw = draw(
-        st.one_of(
-            st.sampled_from(NASTY_BODIES),
-            st.binary(max_size=200),
-            st.just(urlencode(fields, doseq=True).encode()),
+    def __init__(self, endpoint: Endpoint, known: Known) -> None:
+        self.endpoint = endpoint
+        self.token = known["csrf_token"][0]
+        self.start_values = {name: known[name] for name in endpoint.fields if name in known}
+        self.start_values |= {name: known[name] for name in SHARED_FIELDS if name in known}
+        names = (*endpoint.fields, *SHARED_FIELDS)
+        self.values = {name: values_for(name, known) for name in names}
+        self.repeats = {
+            name: st.lists(value, min_size=2, max_size=3) for name, value in self.values.items()
+        }
+        self.fields_to_break = st.lists(
+            st.sampled_from(names) | field_names, unique=True, max_size=4
         )
-    )
-    return raw, draw(st.sampled_from(CONTENT_TYPES))
+        self.fields_for_json = st.lists(st.sampled_from(names), unique=True, max_size=2)
+        self.upload_fields = st.sampled_from((*names, "csrf_token", "file"))
+        self.segments = st.one_of(
+            values_for(endpoint.segment or "", known).map(lambda text: quote(text, safe="")),
+            st.sampled_from(NASTY_SEGMENTS),
+            any_text.map(lambda text: quote(text, safe="/")),
+        )
+        self.keys = st.lists(values_for("key", known), max_size=3)
+        self.forgeries = {
+            "forged": header_values,
+            "another_session": st.sampled_from(known["foreign_csrf_token"]),
+            "tampered": st.sampled_from(
+                [self.token[:-1], self.token[:-1] + chr(ord(self.token[-1]) ^ 1), self.token * 2]
+            ),
+        }
+        self.requests = st.composite(self.draw_request)()
 
+    def draw_request(self, draw: st.DrawFn) -> HostileRequest:
+        """A request to the endpoint that is wrong somewhere: fields, token, body, path, headers."""
+        path = self.endpoint.path
+        if "{segment}" in path:
+            path = path.replace("{segment}", draw(self.segments))
+        query = self.draw_query(draw)
+        url = f"{path}?{query}" if query else path
+        headers: dict[str, str] = {}
+        accept = draw(accept_headers)
+        if accept:
+            headers["Accept"] = accept
+        if self.endpoint.method == "GET":
+            return HostileRequest("GET", url, headers)
+        fields = self.draw_fields(draw)
+        if self.endpoint.callback:
+            kinds = CALLBACK_BODIES
+        else:
+            kinds = FORM_BODIES
+            csrf_fields, csrf_headers = self.draw_csrf(draw)
+            fields |= csrf_fields
+            headers |= csrf_headers
+        data, content_type = self.draw_body(draw, fields, kinds)
+        return HostileRequest(self.endpoint.method, url, headers, data, content_type)
 
-@st.composite
-def query_strings(draw: st.DrawFn, endpoint: Endpoint, known: Known) -> str:
-    """A query string: for callbacks the `key` (right, wrong, repeated, missing), else junk."""
-    if endpoint.callback:
-        keys = draw(st.lists(values_for("key", known), min_size=0, max_size=3))
-        return urlencode([("key", key) for key in keys])
-    return draw(st.one_of(st.just(""), any_text.map(lambda text: quote(text, safe="=&"))))
+    def draw_query(self, draw: st.DrawFn) -> str:
+        """A query string: for callbacks the `key` (right, wrong, repeated, missing), else junk."""
+        if self.endpoint.callback:
+            return urlencode([("key", key) for key in draw(self.keys)])
+        return draw(junk_queries)
 
+    def draw_fields(self, draw: st.DrawFn) -> dict[str, Any]:
+        """The endpoint's form filled with real values, then a few fields broken or added.
 
-@st.composite
-def hostile_requests(draw: st.DrawFn, endpoint: Endpoint, known: Known) -> HostileRequest:
-    """A request to `endpoint` that is wrong somewhere: fields, token, body, path or headers."""
-    path = endpoint.path
-    if "{segment}" in path:
-        path = path.replace("{segment}", draw(path_segments(endpoint.segment, known)))
-    query = draw(query_strings(endpoint, known))
-    url = f"{path}?{query}" if query else path
-    headers: dict[str, str] = {}
-    accept = draw(st.sampled_from(ACCEPT_HEADERS))
-    if accept:
-        headers["Accept"] = accept
-    if endpoint.method == "GET":
-        return HostileRequest("GET", url, headers)
-    fields = draw(form_fields(endpoint, known))
-    if endpoint.callback:
-        kinds = CALLBACK_BODIES
-    else:
-        kinds = FORM_BODIES
-        csrf_fields, csrf_headers = draw(csrf_placement(known))
-        fields |= csrf_fields
-        headers |= csrf_headers
-    data, content_type = draw(bodies(fields, kinds, known))
-    return HostileRequest(endpoint.method, url, headers, data, content_type)
+        A broken field is left out, sent two or three times, or given another real value or
+        junk. Starting from real values lets a request get past the first field and reach the
+        checks behind it; the shrink target is the plain form with nothing broken.
+        """
+        # One draw picks which real value each field starts from (one per field is slow).
+        start = draw(start_choices)
+        fields: dict[str, Any] = {
+            name: real[start % len(real)] for name, real in self.start_values.items()
+        }
+        for name in draw(self.fields_to_break):
+            change = draw(field_changes)
+            if change == "leave_out":
+                fields.pop(name, None)
+            elif change == "repeat":
+                fields[name] = draw(self.repeats.get(name, repeated_junk))
+            else:
+                fields[name] = draw(self.values.get(name, junk_text))
+        return fields
+
+    def draw_csrf(self, draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, str]]:
+        """Where the CSRF token goes and what it is: (form fields, headers) to add."""
+        mode = draw(csrf_modes)
+        if mode == "field":
+            return {"csrf_token": self.token}, {}
+        if mode == "header":
+            return {}, {"X-CSRFToken": self.token}
+        if mode == "duplicated":
+            pair = [self.token, draw(junk_text)]
+            return {"csrf_token": pair if draw(st.booleans()) else pair[::-1]}, {}
+        if mode == "missing":
+            return {}, {}
+        forged = draw(self.forgeries[mode])
+        in_header = draw(st.booleans())
+        return ({}, {"X-CSRFToken": forged}) if in_header else ({"csrf_token": forged}, {})
+
+    def draw_body(
+        self, draw: st.DrawFn, fields: dict[str, Any], kinds: tuple[str, ...]
+    ) -> tuple[Any, str | None]:
+        """The fields as a urlencoded or multipart form or as JSON, or junk: (data, type)."""
+        kind = draw(body_kinds[kinds])
+        if kind == "form":
+            return fields, None
+        if kind == "multipart":
+            upload = (BytesIO(draw(st.binary(max_size=64))), draw(field_names))
+            return {**fields, draw(self.upload_fields): upload}, None
+        if kind == "json_fields":
+            document = dict(fields)
+            for name in draw(self.fields_for_json):
+                document[name] = draw(json_values)
+            return json.dumps(document), "application/json"
+        if kind == "json":
+            return json.dumps(draw(json_values)), "application/json"
+        raw = draw(raw_bodies) if draw(st.booleans()) else urlencode(fields, doseq=True).encode()
+        return raw, draw(content_types)
