@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
 from wtforms import (
     BooleanField,
+    Field,
     Form,
     FormField,
     HiddenField,
@@ -26,6 +30,17 @@ from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
 from storefront.shipping import ShippingMethod
 
 QUANTITY_MESSAGE = f"Enter a whole number from {MIN_QUANTITY} to {MAX_QUANTITY}."
+UNSTORABLE_MESSAGE = "Remove the control characters from this field."
+# ShopForm's default `formdata`: the request's form body (a view may pass its own, or None).
+FROM_REQUEST: Any = object()
+
+
+def storable(text: str) -> bool:
+    """False for text with a NUL in it: PostgreSQL can neither store nor compare such text.
+
+    No value the shop takes (a name, a code, an id) has one; psycopg refuses to send one.
+    """
+    return "\x00" not in text
 
 
 def strip(value: Any) -> Any:
@@ -56,7 +71,40 @@ def quantity_field() -> QuantityField:
     )
 
 
-class ReturnToForm(FlaskForm):
+class ShopForm(FlaskForm):
+    """Base of the shop's forms: read from the form body's text fields only, and storable.
+
+    Flask-WTF would also read uploaded files, and a JSON body when there is no form body, so
+    a field could get a file, a number, a list or an object, or a JSON document that is not an
+    object would raise, all answered with a 500. The shop's pages post forms (checkout.js
+    sends FormData), so anything else is an empty form and fails validation as one.
+    """
+
+    def __init__(self, formdata: Any = FROM_REQUEST, **kwargs: Any) -> None:
+        if formdata is FROM_REQUEST:
+            formdata = request.form if request.method in SUBMIT_METHODS else None
+        super().__init__(formdata=formdata, **kwargs)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Run the field validators, and refuse any submitted value that is not storable."""
+        valid = super().validate(extra_validators)
+        for field in text_fields(self):
+            if not all(storable(value) for value in field.raw_data or ()):
+                field.errors.append(UNSTORABLE_MESSAGE)
+                valid = False
+        return valid
+
+
+def text_fields(form: Form) -> Iterator[Field]:
+    """The fields of a form, with those of its sub-forms (addresses) in place of the sub-form."""
+    for field in form:
+        if isinstance(field, FormField):
+            yield from text_fields(field.form)
+        else:
+            yield field
+
+
+class ReturnToForm(ShopForm):
     """A form that may say which page to go back to afterwards (see views.shopper)."""
 
     next = HiddenField()
@@ -89,7 +137,7 @@ class ApplyCouponForm(ReturnToForm):
     )
 
 
-class ChangeMarketForm(FlaskForm):
+class ChangeMarketForm(ShopForm):
     """Choose the country (market) to shop in."""
 
     market = SelectField(
@@ -208,7 +256,7 @@ class ShippingForm(ReturnToForm):
         ]
 
 
-class PlaceOrderForm(FlaskForm):
+class PlaceOrderForm(ShopForm):
     """What checkout.js posts after Klarna's authorize(): the token and what it was for."""
 
     authorization_token = HiddenField(validators=[DataRequired(), Length(max=255)])
@@ -216,7 +264,7 @@ class PlaceOrderForm(FlaskForm):
     purchase_fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
 
 
-class OrderLookupForm(FlaskForm):
+class OrderLookupForm(ShopForm):
     """Find an order by its number and the email address it was placed with."""
 
     number = StringField(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template
 
-from storefront.forms import AddToCartForm
+from storefront.forms import AddToCartForm, storable
 from storefront.services import catalog, coupons
 from storefront.views.shopper import current_market
 
@@ -27,7 +27,7 @@ def index() -> str:
 @bp.get("/products/<slug>")
 def product(slug: str) -> str:
     """Show one product with an add-to-cart form; 404 if it is not sold in this market."""
-    found = catalog.find_product(slug, current_market())
+    found = catalog.find_product(slug, current_market()) if storable(slug) else None
     if found is None:
         abort(404, description="We could not find that product in this country's shop.")
     form = AddToCartForm(formdata=None, sku=found.product.sku)

@@ -17,6 +17,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from storefront.extensions import csrf
+from storefront.forms import storable
 from storefront.services import orders
 from storefront.services.errors import (
     AuthorizeAgain,
@@ -46,11 +47,16 @@ def answer(status: int, outcome: str) -> tuple[Response, int]:
 
 def ids_in_body(*names: str) -> dict[str, str] | None:
     """The named string fields of a JSON object body, or None if the body is not that."""
-    body: Any = request.get_json(silent=True)
+    try:
+        body: Any = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than json can parse (`silent` only covers ValueError)
+        return None
     if not isinstance(body, dict):
         return None
     values = {name: body.get(name) for name in names}
-    if all(isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH for v in values.values()):
+    if all(
+        isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH and storable(v) for v in values.values()
+    ):
         return values
     return None
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from flask import Flask
 
@@ -14,15 +11,7 @@ from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import CART_KEY, today
 from tests.support.client import ShopClient
-from tests.support.shopping import add, switch_market
-
-FLASH = re.compile(r'<li class="flash flash-(\w+)">([^<]*)</li>')
-
-
-def flashes(client: ShopClient) -> list[tuple[str, str]]:
-    """The (category, message) flashes the next page shows."""
-    page = client.get("/cart").get_data(as_text=True)
-    return [(category, html.unescape(text)) for category, text in FLASH.findall(page)]
+from tests.support.shopping import add, flashes, switch_market
 
 
 def cart_of(app: Flask, client: ShopClient) -> Cart | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from werkzeug.test import TestResponse
 
 from tests.support.client import ShopClient
 from tests.support.personas import PERSONAS
 
 FIRST_SHIPPING_METHOD = {"US": "standard", "GB": "standard", "DE": "standard", "SE": "pickup_point"}
+FLASH = re.compile(r'<li class="flash flash-(\w+)">([^<]*)</li>')
 
 
 def switch_market(client: ShopClient, market: str) -> TestResponse:
@@ -39,3 +43,9 @@ def complete_checkout(client: ShopClient, market: str) -> TestResponse:
     client.post_form("/checkout/details", details_form(market))
     client.post_form("/checkout/shipping", {"method": FIRST_SHIPPING_METHOD[market]})
     return client.get("/checkout/summary")
+
+
+def flashes(client: ShopClient) -> list[tuple[str, str]]:
+    """The (category, message) flashes the next page shows."""
+    page = client.get("/cart").get_data(as_text=True)
+    return [(category, html.unescape(text)) for category, text in FLASH.findall(page)]
