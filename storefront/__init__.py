@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    app.before_request(security.refuse_unnamed_form_fields)  # before CSRF reads the form
     csrf.init_app(app)
     klarna.init_app(app)
     rate_limits.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 from storefront.config import KLARNA_CDN_SDK_URL
 
@@ -51,6 +51,16 @@ def content_security_policy(sdk_url: str) -> str:
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def refuse_unnamed_form_fields() -> None:
+    """Answer 400 to a form body with a nameless part, before CSRF protection reads it.
+
+    Werkzeug keeps a multipart part without a name under the key None, on which Flask-WTF's
+    CSRF check fails with an exception (a 500); no browser sends such a part.
+    """
+    if request.mimetype == "multipart/form-data" and None in request.form:
+        abort(400, description="The form could not be read. Please reload the page and retry.")
 
 
 def init_app(app: Flask) -> None:
