@@ -318,8 +318,7 @@ def test_a_json_body_is_an_empty_form_not_a_500(
         content_type="application/json",
         headers={"X-CSRFToken": client.csrf_token()},
     )
-    assert response.status_code == 400
-    assert "The form could not be read" in response.get_data(as_text=True)
+    assert response.status_code == 302
     assert ("error", QUANTITY_MESSAGE) in flashes(client)
     assert item_count(seeded, client) == 3
 
