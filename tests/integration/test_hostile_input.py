@@ -276,7 +276,7 @@ def outcome(request: HostileRequest, response: TestResponse) -> str:
 @pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")
 @pytest.mark.slow
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.name)
-def test_hostile_requests_get_no_500_and_change_no_other_cart_and_place_no_order(
+def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_site(
     seeded: Flask, emulator_server: LiveServer, endpoint: Endpoint
 ) -> None:
     scene = build_scene(seeded, emulator_server)
