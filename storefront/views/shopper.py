@@ -58,13 +58,26 @@ def current_or_new_cart() -> Cart:
 def redirect_back(endpoint: str, **values: Any) -> Response:
     """Redirect to the form's `next` page if it is a path on this site, else to `endpoint`.
 
-    Only a local path is followed ("/cart", not "//evil.example" or "https://..."), so a
-    form cannot be turned into an open redirect.
+    Only a local path is followed, so a form cannot be turned into an open redirect.
     """
     target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return redirect(target)
-    return redirect(url_for(endpoint, **values))
+    return redirect(target if is_local_path(target) else url_for(endpoint, **values))
+
+
+def is_local_path(target: str) -> bool:
+    r"""True for a path on this site: "/cart", not "//evil.example" or "https://evil.example".
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash (and Werkzeug
+    drops tabs when it writes the Location header), so "/\t/evil.example" and "/\evil.example"
+    both mean "//evil.example"; a newline would also split the header (a 500). So a target
+    with a control character or a backslash anywhere is not followed.
+    """
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    )
 
 
 def today() -> date:

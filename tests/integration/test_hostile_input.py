@@ -3,16 +3,18 @@
 Per endpoint Hypothesis sends at least EXAMPLES requests from one attacking shopper whose cart
 reached the payment step (strategies: tests/support/hostile_requests.py). After each request:
 the answer is not a 500 and shows no traceback, another shopper's cart (lines, coupon,
-addresses, Klarna payment) is row for row what it was, and no order was created (the only
-order is one a third shopper placed before the attack).
+addresses, Klarna payment) is row for row what it was, no order was created (the only order
+is one a third shopper placed before the attack), and no redirect leads off the shop.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import reduce
 from io import BytesIO
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -39,6 +41,8 @@ EXAMPLES = 1000  # per endpoint and run (issue 7: "at least 1,000 examples per e
 ATTACKER_ITEMS = (("TEE-ORG", 1), ("BOOK-BRD", 2))
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 TRACEBACK = "Traceback (most recent call last)"
+C0_CONTROLS_AND_SPACE = "".join(chr(code) for code in range(0x21))
+SHOP_HOST = "localhost"  # the Flask test client's
 
 ADDRESS_FIELDS = tuple(
     f"{kind}-{name}"
@@ -158,7 +162,14 @@ def build_scene(app: Flask, emulator_server: LiveServer) -> Scene:
         "csrf_token": (attacker.csrf_token(),),
         "foreign_csrf_token": (other.csrf_token(),),
         "cart": (cart_token(other),),
-        "next": ("/cart", "//evil.example/", "https://evil.example/", "/\\evil.example"),
+        "next": (
+            "/cart",
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: x=1",
+        ),
         "sku": tuple(product["sku"] for product in DEMO_PRODUCTS),
         "slug": tuple(product["slug"] for product in DEMO_PRODUCTS),
         "quantity": ("1", "2", "99", "100", "0", "-1", " 3 "),
@@ -242,6 +253,18 @@ def keep_attacker_cart_filled(app: Flask, connection: sa.Connection, token: str)
                 carts.add_item(cart, sku, quantity)
 
 
+def leaves_the_shop(location: str) -> bool:
+    """True if a browser sent to `location` would go to another site.
+
+    Read as browsers read it (WHATWG URL standard): surrounding spaces and control characters
+    trimmed, tabs and newlines dropped, a backslash taken for a slash. Werkzeug's own
+    redirects (a doubled slash in a path) name the shop's host, which is fine.
+    """
+    cleaned = re.sub("[\t\n\r]", "", location.strip(C0_CONTROLS_AND_SPACE)).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    return (parts.scheme, parts.netloc) not in {("", ""), ("http", SHOP_HOST)}
+
+
 def outcome(request: HostileRequest, response: TestResponse) -> str:
     """What was sent and what came back, for an assertion message."""
     return f"{request!r} was answered {response.status}"
@@ -253,7 +276,7 @@ def outcome(request: HostileRequest, response: TestResponse) -> str:
 @pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")
 @pytest.mark.slow
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.name)
-def test_hostile_requests_get_no_500_and_change_no_other_cart_and_place_no_order(
+def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_site(
     seeded: Flask, emulator_server: LiveServer, endpoint: Endpoint
 ) -> None:
     scene = build_scene(seeded, emulator_server)
@@ -287,6 +310,7 @@ def test_hostile_requests_get_no_500_and_change_no_other_cart_and_place_no_order
             assert response.status_code < 500, f"{outcome(request, response)}; see the log"
             assert TRACEBACK not in response.get_data(as_text=True), outcome(request, response)
             assert rows_now(watcher, untouchable) == before, outcome(request, response)
+            assert not leaves_the_shop(response.location or ""), outcome(request, response)
             if response.status_code < 400:  # refused requests change nothing worth restoring
                 keep_attacker_cart_filled(seeded, watcher, scene.attacker_cart_token)
 
@@ -378,3 +402,17 @@ def test_a_callback_body_nested_too_deep_to_parse_is_malformed(
         "/klarna/authorization?key=any", data="[" * 100_000, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\t/evil.example", "/\n/evil.example", "/\r\nSet-Cookie: x=1", "/\\evil.example"],
+    ids=["tab", "newline", "header-split", "backslash"],
+)
+def test_a_next_page_a_browser_would_read_as_another_site_is_not_followed(
+    seeded: Flask, client: ShopClient, target: str
+) -> None:
+    # Werkzeug and browsers drop the tab or newline: "//evil.example", an open redirect;
+    # CR LF made the Location header raise (a 500).
+    response = client.post_form("/market", {"market": "DE", "next": target})
+    assert (response.status_code, response.location) == (302, "/")
