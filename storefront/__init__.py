@@ -16,6 +16,7 @@ from storefront.services import rate_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MAX_REQUEST_BYTES = 64 * 1024
 
 
 def create_app(
@@ -35,6 +36,9 @@ def create_app(
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The largest form (the details, two addresses) is a few kB, a Klarna callback less:
+        # a bigger body is refused (413) before anything parses it.
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.config.update(
         build_config(Path(app.instance_path), defaults=defaults, overrides=test_config)

@@ -59,7 +59,9 @@ def refuse_unnamed_form_fields() -> None:
     Werkzeug keeps a multipart part without a name under the key None, on which Flask-WTF's
     CSRF check fails with an exception (a 500); no browser sends such a part.
     """
-    if request.mimetype == "multipart/form-data" and None in request.form:
+    if request.mimetype == "multipart/form-data" and (
+        None in request.form or None in request.files
+    ):
         abort(400, description="The form could not be read. Please reload the page and retry.")
 
 
