@@ -28,7 +28,7 @@ from storefront.extensions import db
 from storefront.forms import QUANTITY_MESSAGE, UNSTORABLE_MESSAGE
 from storefront.markets import MARKETS
 from storefront.models import Cart, CartAddress, CartLine, Order, OrderLine, Payment, PaymentEvent
-from storefront.services import carts
+from storefront.services import carts, checkout
 from storefront.shipping import SHIPPING_METHODS
 from storefront.views.shopper import CART_KEY
 from tests.support.client import ShopClient
@@ -45,18 +45,12 @@ TRACEBACK = "Traceback (most recent call last)"
 C0_CONTROLS_AND_SPACE = "".join(chr(code) for code in range(0x21))
 SHOP_HOST = "localhost"  # the Flask test client's
 
+# The details form's address fields (the country comes from the market, not the form).
 ADDRESS_FIELDS = tuple(
     f"{kind}-{name}"
     for kind in ("billing", "shipping")
-    for name in (
-        "given_name",
-        "family_name",
-        "street_address",
-        "street_address2",
-        "postal_code",
-        "city",
-        "region",
-    )
+    for name in checkout.ADDRESS_FIELDS
+    if name != "country"
 )
 DETAILS_FIELDS = ("email", "phone", "ship_to_billing", *ADDRESS_FIELDS)
 ENDPOINTS = (

@@ -75,16 +75,21 @@ def test_delay_fault_really_sleeps(emulator_server: LiveServer) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def expect_no_answer_to_create_session(server: LiveServer) -> None:
+    """POST the GB cart to create-session; the connection must close without an answer."""
+    with pytest.raises(requests.ConnectionError):
+        requests.post(
+            f"{server.url}/payments/v1/sessions",
+            json=gb_cart(),
+            auth=credentials(server),
+            timeout=10,
+        )
+
+
 def test_drop_fault_closes_the_connection_without_a_response(emulator_server: LiveServer) -> None:
     inject(emulator_server, operation="create_session", drop=True)
 
-    with pytest.raises(requests.ConnectionError):
-        requests.post(
-            f"{emulator_server.url}/payments/v1/sessions",
-            json=gb_cart(),
-            auth=credentials(emulator_server),
-            timeout=10,
-        )
+    expect_no_answer_to_create_session(emulator_server)
 
     assert logged(emulator_server) == [("create_session", None)]
     assert state(emulator_server)["sessions"] == []  # dropped before Klarna acted
@@ -96,13 +101,7 @@ def test_drop_answer_creates_the_session_but_answers_nothing(
 ) -> None:
     inject(emulator_server, operation="create_session", drop_answer=True)
 
-    with pytest.raises(requests.ConnectionError):
-        requests.post(
-            f"{emulator_server.url}/payments/v1/sessions",
-            json=gb_cart(),
-            auth=credentials(emulator_server),
-            timeout=10,
-        )
+    expect_no_answer_to_create_session(emulator_server)
 
     [session] = state(emulator_server)["sessions"]
     assert session["data"]["order_amount"] == gb_cart()["order_amount"]
