@@ -672,13 +672,16 @@ def find_payment(
     If that token already placed an order for that session, its payment (the poster holds the
     token, so they authorized it; the cart was consumed, maybe by Klarna's callback). Else
     the payment of the shopper's own cart.
+    The cart's payment is looked up first: if Klarna's callback consumes the cart meanwhile,
+    that lookup finds nothing, and the order lookup after it already sees the callback's order.
     """
+    payment = existing_payment(cart) if cart is not None else None
     order = db.session.scalars(
         sa.select(Order).where(Order.klarna_session_id == klarna_session_id)
     ).one_or_none()
     if order is not None and matches_secret(authorization_token, order.klarna_authorization_token):
         return order.payment
-    return existing_payment(cart) if cart is not None else None
+    return payment
 
 
 def find_order(number: str) -> Order | None:

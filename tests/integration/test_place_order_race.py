@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment
+from storefront.services import orders
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
@@ -161,3 +162,22 @@ def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
         ]
         assert len(mine) == ATTEMPTS_PER_SESSION
         assert_answers_are_defined(mine, orders[racers.session_id])
+
+
+def test_browser_post_overtaken_by_the_callback_lands_on_the_order(
+    seeded: Flask, emulator_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Klarna's callback places the order and consumes the cart while Buy's POST looks it up."""
+    racers = Racers.ready(seeded, emulator_server)
+    real_lookup = orders.existing_payment
+
+    def overtaken(cart: Any) -> Any:
+        assert racers.klarna().status_code == 200  # the callback finishes first
+        return real_lookup(cart)
+
+    monkeypatch.setattr(orders, "existing_payment", overtaken)
+    response = racers.browser()
+
+    number = placed_orders(seeded)[racers.session_id]
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/orders/{number}"
