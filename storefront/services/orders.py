@@ -362,18 +362,8 @@ def take_over_stalled_claim(order: Order) -> Claim | None:
     held = order.claim_expires_at is not None and as_utc(order.claim_expires_at) > now
     if held or order.klarna_order_request is None:
         return None
-    taken = db.session.execute(
-        sa.update(Order)
-        .where(
-            Order.id == order.id,
-            Order.status == OrderStatus.PLACING,
-            sa.or_(Order.claim_expires_at.is_(None), Order.claim_expires_at <= now),
-        )
-        .values(claim_expires_at=now + claim_lease())
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
-        db.session.rollback()
+    lease_over = sa.or_(Order.claim_expires_at.is_(None), Order.claim_expires_at <= now)
+    if not hold_if_placing(order, lease_over, claim_expires_at=now + claim_lease()):
         return None
     # Whoever claimed it first, the token's origin is not known here: never cancel it.
     claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request, False)
@@ -414,16 +404,14 @@ def with_database_retries(write: Callable[[], T]) -> T:
     connection pool or SQLite's write lock must not lose it. Each write is guarded (see
     `hold_if_placing`), so running it twice records once.
     """
-    for attempt in range(1, DATABASE_ATTEMPTS + 1):
+    for attempt in range(1, DATABASE_ATTEMPTS):
         try:
             return write()
         except (sa.exc.TimeoutError, sa.exc.OperationalError) as busy:
             db.session.rollback()
-            if attempt == DATABASE_ATTEMPTS:
-                raise
             log.warning("recording Klarna's answer failed (%s); trying again", busy)
         time.sleep(poll_delay(attempt))
-    raise AssertionError("unreachable")
+    return write()  # the last try: its failure reaches the caller
 
 
 def claimed_order(claimed: Claim) -> Order | None:
@@ -448,16 +436,16 @@ def send_create_order(authorization_token: str, body: dict[str, Any]) -> PlacedO
     return klarna.create_order(authorization_token, body)
 
 
-def hold_if_placing(order: Order, **values: Any) -> bool:
-    """Write `values` to the order if it is still PLACING; False if another attempt settled it.
+def hold_if_placing(order: Order, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
+    """Write `values` to the order if it is still PLACING (and `conditions` hold); else False.
 
     The guarded UPDATE is the first write of the caller's transaction, so it also takes the
-    row (on SQLite, the database) until the caller commits: of two attempts settling the same
-    claim, exactly one goes on, on any database.
+    row (on SQLite, the database) until the caller commits: of two attempts settling or
+    taking over the same claim, exactly one goes on, on any database.
     """
     written = db.session.execute(
         sa.update(Order)
-        .where(Order.id == order.id, Order.status == OrderStatus.PLACING)
+        .where(Order.id == order.id, Order.status == OrderStatus.PLACING, *conditions)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
