@@ -64,7 +64,9 @@ def run_app(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 def test_bad_configuration_is_one_line_and_exit_2(
     tmp_path: Path, args: list[str], settings: dict[str, str], named: str
 ) -> None:
-    result = run_app(args, app_env(tmp_path, **settings))
+    # Free ports first (a case's own flags come later and win): a shop already running on
+    # 5000 on this machine must not answer for the setting under test.
+    result = run_app(["--port", "0", "--emulator-port", "0", *args], app_env(tmp_path, **settings))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
