@@ -52,11 +52,18 @@ class QuantityField(IntegerField):
     """A quantity input whose "not a number" error reads like its range error."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        """Parse the number, replacing WTForms' generic message with the shop's."""
+        """Parse the number, replacing WTForms' generic message with the shop's.
+
+        A number far out of range is refused here: NumberRange compares it as a float, and
+        an int past a float's range (a few hundred digits) raises OverflowError, a 500.
+        """
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(QUANTITY_MESSAGE) from None
+        if self.data is not None and abs(self.data) > MAX_QUANTITY:
+            self.data = None
+            raise ValueError(QUANTITY_MESSAGE)
 
 
 def quantity_field() -> QuantityField:

@@ -342,6 +342,18 @@ def test_a_json_body_is_an_empty_form_not_a_500(
     assert item_count(seeded, client) == 3
 
 
+@pytest.mark.parametrize("url", ["/cart/items/TEE-ORG/quantity", "/cart/add"])
+def test_a_quantity_too_large_for_a_float_is_out_of_range_not_a_500(
+    seeded: Flask, client: ShopClient, url: str
+) -> None:
+    # WTForms' NumberRange calls math.isnan(data): OverflowError for an int past 1e308.
+    add(client, "TEE-ORG", 3)
+    response = client.post_form(url, {"sku": "TEE-ORG", "quantity": "2" * 400})
+    assert response.status_code == 302
+    assert ("error", QUANTITY_MESSAGE) in flashes(client)
+    assert item_count(seeded, client) == 3
+
+
 def test_a_file_in_a_text_field_is_an_empty_field_not_a_500(
     seeded: Flask, client: ShopClient
 ) -> None:
