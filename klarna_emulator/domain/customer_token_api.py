@@ -30,6 +30,7 @@ from klarna_emulator.store import Store
 from klarna_emulator.validation import (
     addresses_stage,
     currency_problems,
+    locale_problems,
     market_stage,
     order_lines_stage,
     order_totals_stage,
@@ -130,14 +131,20 @@ class CustomerTokenApi:
     def create_order(self, token_id: str, body: Mapping[str, Any], base_url: str) -> dict[str, Any]:
         """Charge an ACTIVE token: validate like a purchase, open the order, return its summary.
 
-        The token fixes the market, so the currency must be the token's.
+        The token fixes the market, so the currency and a locale, if sent, must be the token's
+        market's (Klarna's market table:
+        https://docs.klarna.com/payments/web-payments/before-you-start/data-requirements/puchase-countries-currencies-locales).
         """
         with self.store.lock:
             customer_token = self.token(token_id)
             customer_token.ensure_chargeable()
             market = market_for(customer_token.purchase_country)
+            assert market is not None  # a token is generated only for a session's market
             require_valid(
-                lambda: currency_problems(body.get("purchase_currency"), market),
+                lambda: (
+                    currency_problems(body.get("purchase_currency"), market)
+                    + locale_problems(body, market)
+                ),
                 schema_stage(
                     API, "customer_token_order", body, skip=frozenset({"purchase_currency"})
                 ),

@@ -164,6 +164,17 @@ def test_create_order_validates_the_body_like_a_session(api: KlarnaApiClient) ->
     )
 
 
+@pytest.mark.parametrize("field", ["locale", "purchase_country", "purchase_currency"])
+def test_create_order_with_a_null_market_field_is_a_bad_value(
+    api: KlarnaApiClient, field: str
+) -> None:
+    token = authorized_token(api)
+
+    response = api.post(order_url(token), json={**gb_cart(), field: None})
+
+    assert error_of(response) == (400, "BAD_VALUE", [f"Bad value: {field}"])
+
+
 def test_create_order_after_a_failure_keeps_failing_for_that_token(api: KlarnaApiClient) -> None:
     token = authorized_token(api)
     api.post(order_url(token), json={**gb_cart(), "order_amount": 1})
