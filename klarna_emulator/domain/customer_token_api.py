@@ -20,7 +20,6 @@ from klarna_emulator.domain.order_placement import session_redirect_url
 from klarna_emulator.domain.orders import FraudStatus
 from klarna_emulator.domain.sessions import Session
 from klarna_emulator.errors import (
-    BadValue,
     InvalidAuthorizationToken,
     InvalidOperation,
     TokenConsumed,
@@ -41,6 +40,18 @@ from klarna_emulator.validation import (
 API = "customer-token"
 
 
+def _other_country_problems(
+    body: Mapping[str, Any], billing: Mapping[str, Any], session_country: str
+) -> list[str]:
+    """`purchase_country` when the body's or the billing address's country is not the session's.
+
+    Klarna: "Bad value: purchase_country: The billing address country is different from that of
+    the country specified for this session" (create-a-customer-token errors, step-3 doc above).
+    """
+    countries = {body["purchase_country"], billing.get("country", session_country)}
+    return [] if {c.upper() for c in countries} == {session_country} else ["purchase_country"]
+
+
 class CustomerTokenApi:
     """Customer Token v1 over the store."""
 
@@ -59,17 +70,15 @@ class CustomerTokenApi:
         """
         with self.store.lock:
             authorization, session = self._tokenizable(authorization_token)
-            require_valid(
-                schema_stage("payments", "customer_token_creation_request", body),
-                market_stage(body),
-            )
             snapshot_billing = authorization.snapshot.get("billing_address") or {}
             billing = body.get("billing_address") or snapshot_billing
             country = session.data["purchase_country"].upper()
-            if body["purchase_country"].upper() != country or (
-                str(billing.get("country", country)).upper() != country
-            ):
-                raise BadValue(["purchase_country"])
+            require_valid(
+                schema_stage("payments", "customer_token_creation_request", body),
+                # Before the market stage, whose billing-country override would blame the currency.
+                lambda: _other_country_problems(body, billing, country),
+                market_stage(body),
+            )
             customer = body.get("customer") or session.data.get("customer") or {}
             customer_token = CustomerToken(
                 token_id=new_id(),

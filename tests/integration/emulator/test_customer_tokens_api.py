@@ -134,6 +134,17 @@ def test_generate_customer_token_in_another_country_is_a_bad_value(api: KlarnaAp
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_country"])
 
 
+def test_generate_customer_token_with_a_billing_address_in_another_country_is_a_bad_country(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+
+    # SE's currency is not GBP, yet Klarna names the country, not the currency.
+    response = generate(api, token, billing_address={**shopper_gb(), "country": "SE"})
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_country"])
+
+
 def test_generate_customer_token_without_a_description_is_a_bad_value(api: KlarnaApiClient) -> None:
     token = authorized_token(api, subscription_cart())
     body = {key: value for key, value in TOKEN_REQUEST.items() if key != "description"}
