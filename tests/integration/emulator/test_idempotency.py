@@ -8,6 +8,7 @@ import pytest
 from flask import Flask, Response
 
 from klarna_emulator.api.common import IDEMPOTENCY_HEADER, idempotent
+from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import error_of, place_order
 from tests.support.openapi import api_of, operation
@@ -84,6 +85,17 @@ def test_a_key_is_forgotten_after_24_hours(api: KlarnaApiClient, order_id: str) 
 
     assert again.status_code == 201
     assert api.get(f"{ORDERS}/{order_id}").json["captured_amount"] == 2000
+
+
+def test_a_key_past_its_24_hours_is_purged_from_memory(
+    api: KlarnaApiClient, emulator: Emulator, order_id: str
+) -> None:
+    api.post(f"{ORDERS}/{order_id}/captures", json={"captured_amount": 1000}, headers=KEY)
+    api.post("/_emulator/clock", json={"advance_seconds": 24 * 3600})
+
+    api.post(f"{ORDERS}/{order_id}/acknowledge", headers={"Klarna-Idempotency-Key": "other"})
+
+    assert set(emulator.store.idempotency) == {"other"}
 
 
 def test_different_keys_are_different_operations(api: KlarnaApiClient, order_id: str) -> None:
