@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from klarna_emulator.domain.orders import Order
     from klarna_emulator.domain.sessions import Session
 
-# Expired sessions and tokens are purged at most this often (emulated time), so a benchmark
-# creating thousands of sessions does not pay a full scan per request.
+# Expired sessions, tokens and idempotency records are purged at most this often (emulated
+# time), so a benchmark creating thousands of sessions does not pay a full scan per request.
 PURGE_INTERVAL = timedelta(minutes=1)
 CALLBACK_LOG_SIZE = 1000
 
@@ -56,12 +56,12 @@ class Fault:
 
 @dataclass
 class RecordedResponse:
-    """The first result of a request with a `Klarna-Idempotency-Key`, replayed for 24 hours."""
+    """The first result of a request with a `Klarna-Idempotency-Key`, replayed until it expires."""
 
     status: int
     headers: dict[str, str]
     body: bytes
-    recorded_at: datetime
+    expires_at: datetime  # the key's 24 hours (IDEMPOTENCY_KEY_LIFETIME_SECONDS) after recording
 
 
 @dataclass
@@ -177,7 +177,7 @@ class Store:
             return queue.popleft() if queue else None
 
     def purge_expired(self) -> None:
-        """Drop sessions past their lifetime and unused tokens past theirs (rate-limited)."""
+        """Drop expired sessions, unused tokens and idempotency records (at most once a minute)."""
         with self.lock:
             now = self.now()
             if self.last_purge is not None and now - self.last_purge < PURGE_INTERVAL:
@@ -191,6 +191,10 @@ class Store:
                 if authorization.order_id is None and now >= authorization.expires_at
             ]:
                 del self.authorizations[token]
+            for key in [
+                k for k, recorded in self.idempotency.items() if now >= recorded.expires_at
+            ]:
+                del self.idempotency[key]
 
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready picture of everything (GET /_emulator/state)."""

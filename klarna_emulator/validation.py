@@ -121,7 +121,7 @@ def market_stage(body: Mapping[str, Any]) -> Stage:
             market_for(billing_country) if _is_code(billing_country, COUNTRY_CODE) else market
         )
         return currency_problems(body.get("purchase_currency"), currency_market) + (
-            ["purchase_country"] if market is None else locale_problems(body.get("locale"), market)
+            ["purchase_country"] if market is None else locale_problems(body, market)
         )
 
     return stage
@@ -136,11 +136,16 @@ def currency_problems(currency: Any, market: Market | None) -> list[str]:
     return []
 
 
-def locale_problems(locale: Any, market: Market) -> list[str]:
-    """An absent locale is defaulted; a present one must be one of the market's locales."""
-    if locale is None or (isinstance(locale, str) and locale_allowed(market, locale)):
+def locale_problems(body: Mapping[str, Any], market: Market) -> list[str]:
+    """An absent locale is defaulted; a present one must be one of the market's locales.
+
+    JSON null is present, not absent: Klarna types `locale` as a string (payments-api), so
+    `"locale": null` is a bad value like any other non-string.
+    """
+    if "locale" not in body:
         return []
-    return ["locale"]
+    locale = body["locale"]
+    return [] if isinstance(locale, str) and locale_allowed(market, locale) else ["locale"]
 
 
 def _amount(line: Mapping[str, Any], key: str) -> int:

@@ -57,8 +57,9 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         # Read the body first: a client slow to send it must not hold the emulator's lock.
         request.get_data(cache=True)
         with store.lock:  # one lock: a concurrent repeat waits and then replays
+            store.purge_expired()
             recorded = store.idempotency.get(key)
-            if recorded is not None and store.now() < recorded.recorded_at + lifetime:
+            if recorded is not None and store.now() < recorded.expires_at:
                 return Response(recorded.body, status=recorded.status, headers=recorded.headers)
             try:
                 response = view(**kwargs)
@@ -71,7 +72,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
                         h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers
                     },
                     body=response.get_data(),
-                    recorded_at=store.now(),
+                    expires_at=store.now() + lifetime,
                 )
             return response
 

@@ -29,6 +29,7 @@ def create_token_order(customer_token: str) -> Response:
     return jsonify(tokens.create_order(customer_token, json_object(), base_url()))
 
 
+# Not @idempotent: Klarna's OpenAPI declares `Klarna-Idempotency-Key` for create-order only.
 @bp.patch("/<customer_token>/status")
 def change_token_status(customer_token: str) -> Response:
     """Cancel a token: 202, empty body."""

@@ -20,7 +20,6 @@ from klarna_emulator.domain.order_placement import session_redirect_url
 from klarna_emulator.domain.orders import FraudStatus
 from klarna_emulator.domain.sessions import Session
 from klarna_emulator.errors import (
-    BadValue,
     InvalidAuthorizationToken,
     InvalidOperation,
     TokenConsumed,
@@ -30,6 +29,7 @@ from klarna_emulator.store import Store
 from klarna_emulator.validation import (
     addresses_stage,
     currency_problems,
+    locale_problems,
     market_stage,
     order_lines_stage,
     order_totals_stage,
@@ -38,6 +38,18 @@ from klarna_emulator.validation import (
 )
 
 API = "customer-token"
+
+
+def _other_country_problems(
+    body: Mapping[str, Any], billing: Mapping[str, Any], session_country: str
+) -> list[str]:
+    """`purchase_country` when the body's or the billing address's country is not the session's.
+
+    Klarna: "Bad value: purchase_country: The billing address country is different from that of
+    the country specified for this session" (create-a-customer-token errors, step-3 doc above).
+    """
+    countries = {body["purchase_country"], billing.get("country", session_country)}
+    return [] if {c.upper() for c in countries} == {session_country} else ["purchase_country"]
 
 
 class CustomerTokenApi:
@@ -58,17 +70,15 @@ class CustomerTokenApi:
         """
         with self.store.lock:
             authorization, session = self._tokenizable(authorization_token)
-            require_valid(
-                schema_stage("payments", "customer_token_creation_request", body),
-                market_stage(body),
-            )
             snapshot_billing = authorization.snapshot.get("billing_address") or {}
             billing = body.get("billing_address") or snapshot_billing
             country = session.data["purchase_country"].upper()
-            if body["purchase_country"].upper() != country or (
-                str(billing.get("country", country)).upper() != country
-            ):
-                raise BadValue(["purchase_country"])
+            require_valid(
+                schema_stage("payments", "customer_token_creation_request", body),
+                # Before the market stage, whose billing-country override would blame the currency.
+                lambda: _other_country_problems(body, billing, country),
+                market_stage(body),
+            )
             customer = body.get("customer") or session.data.get("customer") or {}
             customer_token = CustomerToken(
                 token_id=new_id(),
@@ -130,14 +140,20 @@ class CustomerTokenApi:
     def create_order(self, token_id: str, body: Mapping[str, Any], base_url: str) -> dict[str, Any]:
         """Charge an ACTIVE token: validate like a purchase, open the order, return its summary.
 
-        The token fixes the market, so the currency must be the token's.
+        The token fixes the market, so the currency and a locale, if sent, must be the token's
+        market's (Klarna's market table:
+        https://docs.klarna.com/payments/web-payments/before-you-start/data-requirements/puchase-countries-currencies-locales).
         """
         with self.store.lock:
             customer_token = self.token(token_id)
             customer_token.ensure_chargeable()
             market = market_for(customer_token.purchase_country)
+            assert market is not None  # a token is generated only for a session's market
             require_valid(
-                lambda: currency_problems(body.get("purchase_currency"), market),
+                lambda: (
+                    currency_problems(body.get("purchase_currency"), market)
+                    + locale_problems(body, market)
+                ),
                 schema_stage(
                     API, "customer_token_order", body, skip=frozenset({"purchase_currency"})
                 ),

@@ -75,8 +75,13 @@ class OrderManagement:
             },
         )
         self.store.orders[order_id] = order
-        # auto_capture: "captures immediately if the contract allows"; a pending order cannot be.
-        if purchase.get("auto_capture") and fraud_status is FraudStatus.ACCEPTED:
+        # auto_capture: "captures immediately if the contract allows"; a pending order cannot be,
+        # and an order of 0 has nothing to capture (a capture of 0 is refused).
+        if (
+            purchase.get("auto_capture")
+            and fraud_status is FraudStatus.ACCEPTED
+            and order.order_amount > 0
+        ):
             order.capture(new_id(), order.order_amount, {}, now)
         return order
 

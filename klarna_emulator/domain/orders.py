@@ -198,9 +198,14 @@ class Order:
         self.fraud_decided_at = now
 
     def _settle_captured_status(self) -> None:
+        # Only a capture makes an order (part) captured: an uncaptured order whose authorization
+        # is updated to 0 (the schema's minimum) stays AUTHORIZED, so it can still be cancelled.
+        # Klarna documents no transition for it (UNCONFIRMED, see README).
+        if self.captured_amount == 0:
+            return
         if self.captured_amount >= self.order_amount:
             self._move_to(OrderStatus.CAPTURED)
-        elif self.captured_amount > 0:
+        else:
             self._move_to(OrderStatus.PART_CAPTURED)
 
     def capture(

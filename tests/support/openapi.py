@@ -7,6 +7,7 @@ Rules, where the files are silent:
 - an error status the operation declares without a body schema (or does not declare) must
   carry Klarna's envelope and validate against the API's error schema;
 - a success the operation declares without a schema (204, 201, 202) must have an empty body;
+- a success status the operation does not declare fails, with a body or without;
 - 401 is Klarna's HTML page (their edge answers it, not the API), so it is not JSON;
 - a path or method the API lacks may only fail, with the envelope.
 """
@@ -94,7 +95,10 @@ def assert_valid_response(
     found = operation(api, method, path)
     if found is None and status < 400:
         raise InvalidResponse(f"{where}: not an operation of Klarna's {api} API, yet it succeeded")
-    schema = _json_schema((found or {}).get("responses", {}).get(str(status)))
+    responses = (found or {}).get("responses", {})
+    if status < 400 and str(status) not in responses:
+        raise InvalidResponse(f"{where}: Klarna's OpenAPI declares no {status} for the operation")
+    schema = _json_schema(responses.get(str(status)))
     if schema is None and status >= 400:
         schema = {"$ref": f"#/components/schemas/{ERROR_SCHEMAS[api]}"}
     if schema is None:

@@ -34,15 +34,15 @@ def customer_token(api: KlarnaApiClient) -> str:
     return str(response.json["token_id"])
 
 
-def charge(api: KlarnaApiClient, token_id: str, **headers: str) -> Any:
-    """POST an order on a customer token: the GB cart without its market fields."""
+def charge(api: KlarnaApiClient, token_id: str, **change: Any) -> Any:
+    """POST an order on a customer token: the GB cart without its market fields, changed."""
     cart = gb_cart()
     body = {
         key: cart[key]
         for key in ("purchase_currency", "order_amount", "order_tax_amount", "order_lines")
     }
     body["merchant_urls"] = {"confirmation": "http://127.0.0.1:8000/done"}
-    return api.post(f"{TOKENS}/{token_id}/order", json=body, headers=headers)
+    return api.post(f"{TOKENS}/{token_id}/order", json={**body, **change})
 
 
 def test_generate_customer_token_answers_the_token(api: KlarnaApiClient) -> None:
@@ -134,6 +134,17 @@ def test_generate_customer_token_in_another_country_is_a_bad_value(api: KlarnaAp
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_country"])
 
 
+def test_generate_customer_token_with_a_billing_address_in_another_country_is_a_bad_country(
+    api: KlarnaApiClient,
+) -> None:
+    token = authorized_token(api, subscription_cart())
+
+    # SE's currency is not GBP, yet Klarna names the country, not the currency.
+    response = generate(api, token, billing_address={**shopper_gb(), "country": "SE"})
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_country"])
+
+
 def test_generate_customer_token_without_a_description_is_a_bad_value(api: KlarnaApiClient) -> None:
     token = authorized_token(api, subscription_cart())
     body = {key: value for key, value in TOKEN_REQUEST.items() if key != "description"}
@@ -186,6 +197,23 @@ def test_token_order_in_another_currency_is_a_bad_value(
     response = api.post(f"{TOKENS}/{customer_token}/order", json=body)
 
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: purchase_currency"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"purchase_currency": None}, "Bad value: purchase_currency"),
+        ({"locale": None}, "Bad value: locale"),
+        # The token's market is GB, whose only locale is en-GB.
+        ({"locale": "de-DE"}, "Bad value: locale"),
+    ],
+)
+def test_token_order_checks_the_market_fields_against_the_tokens_market(
+    api: KlarnaApiClient, customer_token: str, change: dict[str, Any], message: str
+) -> None:
+    response = charge(api, customer_token, **change)
+
+    assert error_of(response) == (400, "BAD_VALUE", [message])
 
 
 def test_token_order_checks_the_arithmetic(api: KlarnaApiClient, customer_token: str) -> None:

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from flask import Flask, Response
+
+from klarna_emulator.api.common import IDEMPOTENCY_HEADER, idempotent
+from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import error_of, place_order
+from tests.support.openapi import api_of, operation
 
 ORDERS = "/ordermanagement/v1/orders"
 KEY = {"Klarna-Idempotency-Key": "5d1c2a9e-34d2-4a0b-a2b5-7c0c7e1f2a11"}
+# Every view `idempotent` wraps runs this one code object.
+IDEMPOTENT_WRAPPER = idempotent(Response).__code__
 
 
 @pytest.fixture
 def order_id(api: KlarnaApiClient) -> str:
     """A placed order of 2499."""
     return place_order(api)
+
+
+def test_the_key_is_honoured_exactly_where_klarnas_openapi_declares_it(
+    emulator_app: Flask,
+) -> None:
+    honoured: set[tuple[str, str]] = set()
+    declared: set[tuple[str, str]] = set()
+    for rule in emulator_app.url_map.iter_rules():
+        path = re.sub(r"<[^>]+>", "x", rule.rule)
+        api = api_of(path)
+        if api is None:
+            continue
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            found = operation(api, method, path) or {}
+            if any(p.get("name") == IDEMPOTENCY_HEADER for p in found.get("parameters", [])):
+                declared.add((method, rule.rule))
+            if emulator_app.view_functions[rule.endpoint].__code__ is IDEMPOTENT_WRAPPER:
+                honoured.add((method, rule.rule))
+
+    assert ("POST", "/customer-token/v1/tokens/<customer_token>/order") in honoured
+    assert honoured == declared
 
 
 def test_repeated_capture_with_the_same_key_captures_once(
@@ -56,6 +85,17 @@ def test_a_key_is_forgotten_after_24_hours(api: KlarnaApiClient, order_id: str) 
 
     assert again.status_code == 201
     assert api.get(f"{ORDERS}/{order_id}").json["captured_amount"] == 2000
+
+
+def test_a_key_past_its_24_hours_is_purged_from_memory(
+    api: KlarnaApiClient, emulator: Emulator, order_id: str
+) -> None:
+    api.post(f"{ORDERS}/{order_id}/captures", json={"captured_amount": 1000}, headers=KEY)
+    api.post("/_emulator/clock", json={"advance_seconds": 24 * 3600})
+
+    api.post(f"{ORDERS}/{order_id}/acknowledge", headers={"Klarna-Idempotency-Key": "other"})
+
+    assert set(emulator.store.idempotency) == {"other"}
 
 
 def test_different_keys_are_different_operations(api: KlarnaApiClient, order_id: str) -> None:

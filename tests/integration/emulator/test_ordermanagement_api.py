@@ -368,6 +368,17 @@ def test_update_authorization_sets_amount_and_lines(api: KlarnaApiClient, order_
     )
 
 
+def test_update_authorization_to_zero_leaves_an_uncaptured_order_cancellable(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    updated = api.patch(f"{ORDERS}/{order_id}/authorization", json={"order_amount": 0})
+
+    assert updated.status_code == 204
+    body = order(api, order_id)
+    assert (body["status"], body["remaining_authorized_amount"]) == ("AUTHORIZED", 0)
+    assert api.post(f"{ORDERS}/{order_id}/cancel").status_code == 204
+
+
 def test_update_authorization_below_the_captured_amount_is_not_allowed(
     api: KlarnaApiClient, order_id: str
 ) -> None:

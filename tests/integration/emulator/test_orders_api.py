@@ -164,6 +164,17 @@ def test_create_order_validates_the_body_like_a_session(api: KlarnaApiClient) ->
     )
 
 
+@pytest.mark.parametrize("field", ["locale", "purchase_country", "purchase_currency"])
+def test_create_order_with_a_null_market_field_is_a_bad_value(
+    api: KlarnaApiClient, field: str
+) -> None:
+    token = authorized_token(api)
+
+    response = api.post(order_url(token), json={**gb_cart(), field: None})
+
+    assert error_of(response) == (400, "BAD_VALUE", [f"Bad value: {field}"])
+
+
 def test_create_order_after_a_failure_keeps_failing_for_that_token(api: KlarnaApiClient) -> None:
     token = authorized_token(api)
     api.post(order_url(token), json={**gb_cart(), "order_amount": 1})
@@ -233,3 +244,21 @@ def test_create_order_with_auto_capture_captures_at_once(
 
     order = api.get(f"/ordermanagement/v1/orders/{order_id}").json
     assert (order["status"], order["captured_amount"]) == (status, captured)
+
+
+def test_create_order_of_zero_with_auto_capture_has_nothing_to_capture(
+    api: KlarnaApiClient, emulator: Emulator
+) -> None:
+    cart = gb_cart()
+    cart["order_lines"] = [
+        {**cart["order_lines"][0], "unit_price": 0, "total_amount": 0, "total_tax_amount": 0}
+    ]
+    cart.update(order_amount=0, order_tax_amount=0)
+    token = authorized_token(api, cart)
+
+    response = api.post(order_url(token), json={**cart, "auto_capture": True})
+
+    assert response.status_code == 200
+    order = api.get(f"/ordermanagement/v1/orders/{response.json['order_id']}").json
+    assert (order["status"], order["captured_amount"]) == ("AUTHORIZED", 0)
+    assert len(emulator.store.orders) == 1

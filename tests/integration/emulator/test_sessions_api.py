@@ -53,6 +53,9 @@ def test_create_session_ignores_read_only_fields(api: KlarnaApiClient) -> None:
         ({"purchase_country": "XX"}, "Bad value: purchase_country"),
         ({"locale": "de-DE"}, "Bad value: locale"),
         ({"locale": "english"}, "Bad value: locale"),
+        ({"locale": None}, "Bad value: locale"),
+        ({"purchase_country": None}, "Bad value: purchase_country"),
+        ({"purchase_currency": None}, "Bad value: purchase_currency"),
         ({"order_amount": 2500}, "Bad value: order_amount"),
         ({"order_tax_amount": 419}, "Bad value: order_tax_amount"),
         ({"order_amount": "2499"}, "Bad value: order_amount"),
@@ -207,6 +210,18 @@ def test_update_session_validates_the_merged_session_and_changes_nothing(
 
     assert error_of(response) == (400, "BAD_VALUE", ["Bad value: order_amount"])
     assert api.get(f"{SESSIONS}/{session_id}").json["order_amount"] == 2499
+
+
+@pytest.mark.parametrize("field", ["locale", "purchase_country", "purchase_currency"])
+def test_update_session_to_a_null_market_field_is_a_bad_value(
+    api: KlarnaApiClient, field: str
+) -> None:
+    session_id = create_session(api)
+
+    response = api.post(f"{SESSIONS}/{session_id}", json={field: None})
+
+    assert error_of(response) == (400, "BAD_VALUE", [f"Bad value: {field}"])
+    assert api.get(f"{SESSIONS}/{session_id}").json[field] == gb_cart()[field]
 
 
 def test_update_session_answers_404_for_an_unknown_id(api: KlarnaApiClient) -> None:

@@ -45,6 +45,9 @@ def test_valid_responses_pass() -> None:
         ("POST", "/payments/v1/sessions", 400, {"error_code": "BAD_VALUE"}),  # no envelope
         ("POST", "/payments/v1/authorizations/t/order", 200, {"order_id": 7}),
         ("POST", "/payments/v1/nothing-here", 200, {}),
+        # Empty, yet not a success the operation declares (update-session: 204; status: 202).
+        ("POST", "/payments/v1/sessions/abc", 202, None),
+        ("PATCH", "/customer-token/v1/tokens/t/status", 204, None),
     ],
 )
 def test_invalid_responses_fail(method: str, path: str, status: int, body: object) -> None:

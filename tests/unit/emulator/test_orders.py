@@ -114,6 +114,25 @@ def test_cancel_and_release_rules() -> None:
     assert (order.status, order.order_amount) == (OrderStatus.CAPTURED, 1)
 
 
+def test_an_uncaptured_order_updated_to_zero_stays_authorized_and_can_be_cancelled() -> None:
+    order = make_order()
+
+    order.update_authorization(0, None)
+
+    assert (order.status, order.remaining_authorized_amount) == (OrderStatus.AUTHORIZED, 0)
+    order.cancel()
+    assert order.status is OrderStatus.CANCELLED
+
+
+def test_a_part_captured_order_updated_to_its_captured_amount_is_captured() -> None:
+    order = make_order()
+    order.capture("c", 400, {}, NOW)
+
+    order.update_authorization(400, None)
+
+    assert order.status is OrderStatus.CAPTURED
+
+
 def test_extension_stops_at_180_days_after_creation() -> None:
     order = make_order()
     for _ in range(6):

@@ -91,6 +91,10 @@ def test_names_follow_klarnas_character_rules(name: str, valid: bool) -> None:
         ({"purchase_country": "GB", "purchase_currency": "GBP", "locale": "en-US"}, ["locale"]),
         ({"purchase_country": "ZZ", "purchase_currency": "GBP"}, ["purchase_country"]),
         ({"purchase_country": 44, "purchase_currency": "GBP"}, ["purchase_country"]),
+        # JSON null is a bad value, not an absent field (Klarna types all three as strings).
+        ({"purchase_country": "GB", "purchase_currency": "GBP", "locale": None}, ["locale"]),
+        ({"purchase_country": None, "purchase_currency": "GBP"}, ["purchase_country"]),
+        ({"purchase_country": "GB", "purchase_currency": None}, ["purchase_currency"]),
         (
             {
                 "purchase_country": "GB",
