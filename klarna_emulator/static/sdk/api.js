@@ -236,7 +236,15 @@
       this.pageOverflow = document.documentElement.style.overflow;
       document.documentElement.style.overflow = "hidden";
       this.iframe.style.display = "block";
-      // Keep keyboard focus in the dialog: the frame wraps Tab itself, this catches the rest.
+      // aria-modal inside the frame does not hide the page around it from screen readers: make
+      // the rest of the page inert while the dialog is open (WAI-ARIA APG, modal dialog
+      // pattern). Only what this makes inert is restored; what the page made inert stays so.
+      this.inerted = [...document.body.children].filter(
+        (element) => element !== this.iframe && !element.inert,
+      );
+      for (const element of this.inerted) element.inert = true;
+      // Keep keyboard focus in the dialog: the frame wraps Tab itself, this catches the rest
+      // (such as elements the page adds while the dialog is open).
       document.addEventListener("focusin", this.keepFocus, true);
       this.iframe.focus();
       // Only a displayed frame can take focus: now the dialog can focus its first field.
@@ -249,6 +257,7 @@
       state.purchase = null;
       if (this.shown) {
         document.removeEventListener("focusin", this.keepFocus, true);
+        for (const element of this.inerted) element.inert = false;
         document.documentElement.style.overflow = this.pageOverflow;
         if (this.returnFocus && this.returnFocus.isConnected) this.returnFocus.focus();
         emit("fullscreenOverlayHidden");

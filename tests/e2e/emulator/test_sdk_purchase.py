@@ -207,6 +207,40 @@ def test_dialog_is_keyboard_operable_and_keeps_focus_inside(
     assert sdk.next_callback()["approved"] is True
 
 
+def is_inert(sdk: SdkPage, selector: str) -> bool:
+    """Whether the page's element is inert (out of reach of screen readers, pointer and keys)."""
+    inert: bool = sdk.page.evaluate(
+        "(selector) => document.querySelector(selector).closest('[inert]') !== null", selector
+    )
+    return inert
+
+
+def test_the_page_behind_the_open_dialog_is_inert_until_it_closes(
+    sdk: SdkPage, merchant: EmulatorMerchant
+) -> None:
+    ready_to_buy(sdk, merchant, gb_cart(), "pay_later")
+    sdk.page.evaluate("() => { document.querySelector('h1').inert = true; }")
+
+    sdk.buy("authorize", PAY_LATER, {"billing_address": shopper_gb()})
+    expect(sdk.dialog).to_be_visible()
+    while_open = {
+        selector: is_inert(sdk, selector)
+        for selector in ("#buy", "#klarna-container", "iframe[title='Klarna purchase']")
+    }
+    sdk.dialog.get_by_role("button", name="Close").click()
+    sdk.next_callback()
+
+    assert while_open == {
+        "#buy": True,
+        "#klarna-container": True,
+        "iframe[title='Klarna purchase']": False,
+    }
+    assert is_inert(sdk, "#buy") is False
+    assert is_inert(sdk, "#klarna-container") is False
+    # What the page had made inert itself stays so.
+    assert is_inert(sdk, "h1") is True
+
+
 def test_the_failing_code_shows_an_error_and_lets_the_shopper_retry(
     sdk: SdkPage, merchant: EmulatorMerchant
 ) -> None:
