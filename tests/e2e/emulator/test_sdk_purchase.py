@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from klarna_emulator.emulator import Emulator
-from tests.e2e.emulator.sdk_page import SdkPage
+from tests.e2e.emulator.sdk_page import DIALOG_FRAME, SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import (
     gb_cart,
@@ -66,7 +66,7 @@ def test_authorize_shows_the_purchase_and_approves_with_a_code(
     authorization = emulator.store.authorizations[token]
     assert authorization.session_id == session_id
     assert authorization.snapshot["billing_address"] == shopper_gb()
-    expect(sdk.page.locator("iframe[title='Klarna purchase']")).to_have_count(0)
+    expect(sdk.page.locator(DIALOG_FRAME)).to_have_count(0)
     assert console_errors == []
 
 
@@ -188,7 +188,7 @@ def test_dialog_is_keyboard_operable_and_keeps_focus_inside(
     dialog = sdk.dialog
     code = dialog.get_by_label("Verification code")
     expect(code).to_be_focused()
-    frame = sdk.page.frame_locator("iframe[title='Klarna purchase']")
+    frame = sdk.page.frame_locator(DIALOG_FRAME)
     focus_order = ["close", "email", "phone", "code", "confirm"]
 
     seen = []
@@ -225,7 +225,7 @@ def test_the_page_behind_the_open_dialog_is_inert_until_it_closes(
     expect(sdk.dialog).to_be_visible()
     while_open = {
         selector: is_inert(sdk, selector)
-        for selector in ("#buy", "#klarna-container", "iframe[title='Klarna purchase']")
+        for selector in ("#buy", "#klarna-container", DIALOG_FRAME)
     }
     sdk.dialog.get_by_role("button", name="Close").click()
     sdk.next_callback()
@@ -233,12 +233,38 @@ def test_the_page_behind_the_open_dialog_is_inert_until_it_closes(
     assert while_open == {
         "#buy": True,
         "#klarna-container": True,
-        "iframe[title='Klarna purchase']": False,
+        DIALOG_FRAME: False,
     }
     assert is_inert(sdk, "#buy") is False
     assert is_inert(sdk, "#klarna-container") is False
     # What the page had made inert itself stays so.
     assert is_inert(sdk, "h1") is True
+
+
+@pytest.mark.parametrize(
+    ("method", "failed"),
+    [
+        ("authorize", {"approved": False, "show_form": False}),
+        ("reauthorize", {"approved": False}),
+    ],
+)
+def test_a_purchase_frame_the_emulator_refused_fails_the_call(
+    sdk: SdkPage,
+    merchant: EmulatorMerchant,
+    console_errors: list[str],
+    method: str,
+    failed: dict[str, Any],
+) -> None:
+    ready_to_buy(sdk, merchant, gb_cart(), "pay_later")
+    sdk.refuse_frames("purchase")
+
+    sdk.buy(method, PAY_LATER, {"billing_address": shopper_gb()})
+
+    assert sdk.next_callback() == failed
+    assert any(f"{method}() failed: FrameNotStartedError" in error for error in console_errors)
+    expect(sdk.page.locator(DIALOG_FRAME)).to_have_count(0)
+    assert [name for name, *_ in sdk.events() if name.startswith("fullscreen")] == []
+    assert sdk.thrown(method, PAY_LATER, {"billing_address": shopper_gb()}) is None
 
 
 def test_the_failing_code_shows_an_error_and_lets_the_shopper_retry(

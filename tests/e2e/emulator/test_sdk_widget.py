@@ -191,3 +191,20 @@ def test_init_takes_an_expired_sessions_token_and_load_hides_the_form(
 
     assert payload == {"show_form": False}
     assert any("load() failed: NOT_FOUND: Invalid session id" in e for e in console_errors)
+
+
+def test_load_gives_up_on_a_widget_frame_the_emulator_refused(
+    sdk: SdkPage, merchant: EmulatorMerchant, console_errors: list[str]
+) -> None:
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+    refused = sdk.refuse_frames("widget")
+
+    # Recorded rather than awaited: a load() that never calls back fails the wait.
+    sdk.thrown("load", {"container": "#klarna-container", "payment_method_category": "pay_later"})
+
+    assert sdk.next_callback() == {"show_form": False}
+    assert any("load() failed: FrameNotStartedError" in error for error in console_errors)
+    expect(sdk.page.locator("#klarna-container iframe")).to_have_count(0)
+    # The next load() tries a new frame.
+    sdk.page.unroute(refused)
+    assert sdk.load("pay_later") == {"show_form": True}
