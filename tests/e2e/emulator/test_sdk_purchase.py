@@ -23,6 +23,40 @@ from tests.support.live_server import LiveServer
 from tests.support.polling import wait_until
 
 PAY_LATER = {"payment_method_category": "pay_later"}
+PAY_NOW = {"payment_method_category": "pay_now"}
+
+# Klarna's approved AU persona (sample customer data page) and a one-line AU cart, prices
+# including 10 % GST: 4000 - 4000 * 10000 / 11000 = 363.6 -> 364.
+SHOPPER_AU = {
+    "given_name": "Test",
+    "family_name": "Person-au",
+    "email": "customer@email.au",
+    "street_address": "4 Wharf St",
+    "postal_code": "4877",
+    "city": "Port Douglas",
+    "region": "QLD",
+    "phone": "+61473752244",
+    "country": "AU",
+}
+AU_CART = {
+    "purchase_country": "AU",
+    "purchase_currency": "AUD",
+    "locale": "en-AU",
+    "order_amount": 4000,
+    "order_tax_amount": 364,
+    "order_lines": [
+        {
+            "type": "physical",
+            "reference": "TS-1",
+            "name": "T-shirt",
+            "quantity": 2,
+            "unit_price": 2000,
+            "tax_rate": 1000,
+            "total_amount": 4000,
+            "total_tax_amount": 364,
+        }
+    ],
+}
 
 
 def ready_to_buy(
@@ -132,6 +166,11 @@ def test_authorize_merges_its_data_into_the_session_and_the_snapshot(
             {k: v for k, v in shopper_us().items() if k != "region"},
             ["billing_address.region"],
         ),
+        (
+            AU_CART,
+            {k: v for k, v in SHOPPER_AU.items() if k != "region"},
+            ["billing_address.region"],
+        ),
     ],
 )
 def test_authorize_with_invalid_data_answers_the_fields_without_a_dialog(
@@ -162,6 +201,19 @@ def test_closing_the_dialog_is_the_shopper_aborting(
     sdk.dialog.get_by_role("button", name="Close").click()
 
     assert sdk.next_callback() == {"approved": False, "show_form": True}
+    assert emulator.store.authorizations == {}
+
+
+def test_closing_the_reauthorize_dialog_answers_approved_false_only(
+    sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator
+) -> None:
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+
+    sdk.buy("reauthorize", PAY_LATER, {"billing_address": shopper_gb()})
+    sdk.dialog.get_by_role("button", name="Close").click()
+
+    # reauthorize() answers without show_form, which Klarna deprecated for it.
+    assert sdk.next_callback() == {"approved": False}
     assert emulator.store.authorizations == {}
 
 
@@ -312,12 +364,11 @@ def test_authorize_without_auto_finalize_then_finalize(
     sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator
 ) -> None:
     ready_to_buy(sdk, merchant, se_session(), "pay_now")
-    pay_now = {"payment_method_category": "pay_now"}
 
-    sdk.buy("authorize", {**pay_now, "auto_finalize": False}, {"billing_address": shopper_se()})
+    sdk.buy("authorize", {**PAY_NOW, "auto_finalize": False}, {"billing_address": shopper_se()})
     sdk.confirm()
     first = sdk.next_callback()
-    sdk.buy("finalize", pay_now, {})
+    sdk.buy("finalize", PAY_NOW, {})
     expect(sdk.dialog).to_have_accessible_name("Confirm your payment")
     sdk.confirm()
     finalized = sdk.next_callback()
@@ -365,6 +416,41 @@ def test_two_argument_authorize_uses_the_session_billing_address(
     sdk.confirm()
 
     assert sdk.next_callback()["approved"] is True
+
+
+def test_two_argument_reauthorize_uses_the_session_billing_address(
+    sdk: SdkPage, merchant: EmulatorMerchant
+) -> None:
+    session = merchant.create_session({**gb_cart(), "billing_address": shopper_gb()})
+    sdk.init(session["client_token"])
+
+    sdk.buy("reauthorize", PAY_LATER)
+    expect(sdk.dialog.get_by_label("Email")).to_have_value("customer@email.uk")
+    sdk.confirm()
+    payload = sdk.next_callback()
+
+    assert payload == {"approved": True, "authorization_token": payload["authorization_token"]}
+
+
+@pytest.mark.parametrize(
+    "first_argument", [PAY_NOW, {"billing_address": shopper_se()}], ids=["options", "data"]
+)
+def test_two_argument_finalize_completes_the_authorization(
+    sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator, first_argument: dict[str, Any]
+) -> None:
+    ready_to_buy(sdk, merchant, se_session(), "pay_now")
+    sdk.buy("authorize", {**PAY_NOW, "auto_finalize": False}, {"billing_address": shopper_se()})
+    sdk.confirm()
+    assert sdk.next_callback()["finalize_required"] is True
+
+    sdk.buy("finalize", first_argument)
+    expect(sdk.dialog).to_have_accessible_name("Confirm your payment")
+    sdk.confirm()
+    finalized = sdk.next_callback()
+
+    assert finalized["approved"] is True
+    authorization = emulator.store.authorizations[finalized["authorization_token"]]
+    assert authorization.payment_method_category == "pay_now"
 
 
 def test_authorize_with_data_first_and_no_category_uses_the_loaded_one(
