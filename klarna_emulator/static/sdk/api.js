@@ -15,6 +15,10 @@
   // The emulator's origin is wherever this script came from.
   const EMULATOR_ORIGIN = new URL(document.currentScript.src).origin;
   const FRAME_PATH = "/kp/sdk/v1/";
+  // A frame's script says `ready` as it runs, before the frame's `load` event. A frame that has
+  // loaded and still not said it within this time is an error page that never will: the
+  // emulator refused to serve it (400 for a page origin it cannot embed into) or did not answer.
+  const FRAME_START_MS = 2000;
   // The key id in the header of every client token the emulator issues
   // (klarna_emulator/domain/client_token.py).
   const EMULATOR_KEY_ID = "klarna-emulator";
@@ -110,7 +114,10 @@
   // Structured data only (no functions, DOM nodes or prototypes) crosses into the frames.
   const plain = (data) => (data === undefined ? null : JSON.parse(JSON.stringify(data)));
 
-  /** An iframe from the emulator's origin, with a queue for messages sent before it is ready. */
+  /**
+   * An iframe from the emulator's origin, with a queue for messages sent before it is ready.
+   * One that loads without becoming ready is removed and its calls fail (subclasses' `fail`).
+   */
   class Frame {
     constructor(page, title) {
       this.iframe = document.createElement("iframe");
@@ -121,6 +128,7 @@
       this.iframe.style.border = "0";
       this.ready = false;
       this.outbox = [];
+      this.iframe.addEventListener("load", () => this.awaitStart());
       // Forget frames the page has since removed from its document.
       for (const frame of frames) {
         if (!frame.iframe.isConnected && frame.ready) frames.delete(frame);
@@ -133,9 +141,24 @@
       else this.outbox.push(message);
     }
 
+    awaitStart() {
+      if (this.ready || this.startTimer !== undefined) return;
+      this.startTimer = setTimeout(() => {
+        this.remove();
+        this.fail({
+          name: "FrameNotStartedError",
+          message:
+            `the emulator's frame ${this.iframe.src} loaded but did not start: the ` +
+            "emulator answered it with an error or not at all (400 if it cannot be framed by " +
+            `a page of origin ${window.location.origin}); open that URL to read it`,
+        });
+      }, FRAME_START_MS);
+    }
+
     receive(message) {
       if (message.type !== "ready") return this.handle(message);
       this.ready = true;
+      clearTimeout(this.startTimer);
       for (const queued of this.outbox.splice(0)) this.send(queued);
     }
 
@@ -191,6 +214,11 @@
       this.requests.delete(message.request);
       resolve(message);
     }
+
+    fail(error) {
+      for (const [request, resolve] of this.requests) resolve({ type: "failed", request, error });
+      this.requests.clear();
+    }
   }
 
   /** The purchase dialog: a full-page overlay, shown once the emulator has reviewed the call. */
@@ -223,10 +251,12 @@
       else if (message.type === "done" && message.result && typeof message.result === "object") {
         this.finish(outcome.shape(message.result));
       } else if (message.type === "aborted") this.finish({ ...outcome.aborted });
-      else if (message.type === "failed") {
-        report(this.method, message.error);
-        this.finish({ ...outcome.failed });
-      }
+      else if (message.type === "failed") this.fail(message.error);
+    }
+
+    fail(error) {
+      report(this.method, error);
+      this.finish({ ...OUTCOMES[this.method].failed });
     }
 
     show() {
@@ -236,7 +266,15 @@
       this.pageOverflow = document.documentElement.style.overflow;
       document.documentElement.style.overflow = "hidden";
       this.iframe.style.display = "block";
-      // Keep keyboard focus in the dialog: the frame wraps Tab itself, this catches the rest.
+      // aria-modal inside the frame does not hide the page around it from screen readers: make
+      // the rest of the page inert while the dialog is open (WAI-ARIA APG, modal dialog
+      // pattern). Only what this makes inert is restored; what the page made inert stays so.
+      this.inerted = [...document.body.children].filter(
+        (element) => element !== this.iframe && !element.inert,
+      );
+      for (const element of this.inerted) element.inert = true;
+      // Keep keyboard focus in the dialog: the frame wraps Tab itself, this catches the rest
+      // (such as elements the page adds while the dialog is open).
       document.addEventListener("focusin", this.keepFocus, true);
       this.iframe.focus();
       // Only a displayed frame can take focus: now the dialog can focus its first field.
@@ -249,6 +287,7 @@
       state.purchase = null;
       if (this.shown) {
         document.removeEventListener("focusin", this.keepFocus, true);
+        for (const element of this.inerted) element.inert = false;
         document.documentElement.style.overflow = this.pageOverflow;
         if (this.returnFocus && this.returnFocus.isConnected) this.returnFocus.focus();
         emit("fullscreenOverlayHidden");

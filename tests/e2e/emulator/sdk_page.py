@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playwright.sync_api import FrameLocator, Locator, Page
+from playwright.sync_api import FrameLocator, Locator, Page, Route
 
 DIALOG_FRAME = "iframe[title='Klarna purchase']"
+# A well-formed origin the emulator refuses to frame into (its host has an underscore).
+REFUSED_ORIGIN = "http%3A%2F%2Fshop_1.example"
 
 
 class SdkPage:
@@ -56,6 +58,21 @@ class SdkPage:
             })""",
             [{"container": container, "payment_method_category": category}, data],
         )
+
+    def refuse_frames(self, page: str) -> re.Pattern[str]:
+        """Have the emulator refuse its `page` frame ("widget" or "purchase") to this page, as
+        it does for an origin it cannot embed into: the real 400, an error page that never
+        starts. The route's pattern, for `page.unroute`."""
+
+        def refused(route: Route) -> None:
+            url = re.sub(r"origin=[^&]*", f"origin={REFUSED_ORIGIN}", route.request.url)
+            answer = route.fetch(url=url)
+            assert answer.status == 400, answer.text()
+            route.fulfill(response=answer)
+
+        pattern = re.compile(rf"/kp/sdk/v1/{page}\?")
+        self.page.route(pattern, refused)
+        return pattern
 
     def buy(self, method: str, *args: Any) -> None:
         """Click Buy, whose handler calls `Klarna.Payments[method](...args, callback)`."""

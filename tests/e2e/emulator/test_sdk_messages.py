@@ -1,4 +1,4 @@
-"""postMessage between the SDK and its frames: forged messages from another origin are ignored."""
+"""postMessage between the SDK and its frames: messages from any other window are ignored."""
 
 from __future__ import annotations
 
@@ -18,13 +18,12 @@ FORGED_APPROVAL = {
 }
 
 
-def frame_of_another_origin(sdk: SdkPage, other: LiveServer) -> Frame:
-    """An iframe of another origin added to the merchant page (a hostile ad, say)."""
-    url = f"{other.url}/"
+def added_frame(sdk: SdkPage, url: str) -> Frame:
+    """An iframe the merchant page adds itself (not the SDK), showing `url`."""
     sdk.page.evaluate(
         """(url) => new Promise((resolve) => {
             const frame = document.createElement("iframe");
-            frame.title = "Another origin";
+            frame.title = "Not the SDK's";
             frame.addEventListener("load", resolve);
             frame.src = url;
             document.body.append(frame);
@@ -34,6 +33,11 @@ def frame_of_another_origin(sdk: SdkPage, other: LiveServer) -> Frame:
     frame = sdk.page.frame(url=url)
     assert frame is not None
     return frame
+
+
+def frame_of_another_origin(sdk: SdkPage, other: LiveServer) -> Frame:
+    """An iframe of another origin added to the merchant page (a hostile ad, say)."""
+    return added_frame(sdk, f"{other.url}/")
 
 
 def post_everywhere(frame: Frame, message: dict[str, Any]) -> None:
@@ -49,25 +53,48 @@ def post_everywhere(frame: Frame, message: dict[str, Any]) -> None:
     )
 
 
-def test_a_forged_approval_from_another_origin_does_not_reach_the_callback(
-    sdk: SdkPage, merchant: EmulatorMerchant, other_origin_server: LiveServer
-) -> None:
+def open_dialog(sdk: SdkPage, merchant: EmulatorMerchant) -> None:
+    """authorize() for the approved GB shopper, its dialog open."""
     sdk.init(merchant.create_session(gb_cart())["client_token"])
     sdk.load("pay_later")
     sdk.buy(
         "authorize", {"payment_method_category": "pay_later"}, {"billing_address": shopper_gb()}
     )
     expect(sdk.dialog).to_be_visible()
-    other = frame_of_another_origin(sdk, other_origin_server)
 
+
+def assert_forgeries_are_ignored(sdk: SdkPage, forger: Frame) -> None:
+    """Forged outcomes posted from `forger` leave the dialog open and its callback real."""
     for message in (FORGED_APPROVAL, {"type": "aborted"}, {"type": "ready"}):
-        post_everywhere(other, message)
+        post_everywhere(forger, message)
     sdk.page.wait_for_timeout(300)
 
     assert sdk.callbacks_so_far() == 0
     expect(sdk.dialog).to_be_visible()
     sdk.confirm()
     assert sdk.next_callback()["authorization_token"] != "forged"
+
+
+def test_a_forged_approval_from_another_origin_does_not_reach_the_callback(
+    sdk: SdkPage, merchant: EmulatorMerchant, other_origin_server: LiveServer
+) -> None:
+    open_dialog(sdk, merchant)
+
+    assert_forgeries_are_ignored(sdk, frame_of_another_origin(sdk, other_origin_server))
+
+
+def test_a_forged_approval_from_an_emulator_frame_the_sdk_did_not_create_is_ignored(
+    sdk: SdkPage,
+    merchant: EmulatorMerchant,
+    emulator_server: LiveServer,
+    sdk_page_server: LiveServer,
+) -> None:
+    open_dialog(sdk, merchant)
+    # The emulator's own widget page, framed by the merchant page rather than by the SDK: the
+    # right origin, the wrong window.
+    stray = added_frame(sdk, f"{emulator_server.url}/kp/sdk/v1/widget?origin={sdk_page_server.url}")
+
+    assert_forgeries_are_ignored(sdk, stray)
 
 
 def test_the_widget_ignores_a_forged_load_from_another_origin(

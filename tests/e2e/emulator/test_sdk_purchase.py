@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from klarna_emulator.emulator import Emulator
-from tests.e2e.emulator.sdk_page import SdkPage
+from tests.e2e.emulator.sdk_page import DIALOG_FRAME, SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import (
     gb_cart,
@@ -23,6 +23,40 @@ from tests.support.live_server import LiveServer
 from tests.support.polling import wait_until
 
 PAY_LATER = {"payment_method_category": "pay_later"}
+PAY_NOW = {"payment_method_category": "pay_now"}
+
+# Klarna's approved AU persona (sample customer data page) and a one-line AU cart, prices
+# including 10 % GST: 4000 - 4000 * 10000 / 11000 = 363.6 -> 364.
+SHOPPER_AU = {
+    "given_name": "Test",
+    "family_name": "Person-au",
+    "email": "customer@email.au",
+    "street_address": "4 Wharf St",
+    "postal_code": "4877",
+    "city": "Port Douglas",
+    "region": "QLD",
+    "phone": "+61473752244",
+    "country": "AU",
+}
+AU_CART = {
+    "purchase_country": "AU",
+    "purchase_currency": "AUD",
+    "locale": "en-AU",
+    "order_amount": 4000,
+    "order_tax_amount": 364,
+    "order_lines": [
+        {
+            "type": "physical",
+            "reference": "TS-1",
+            "name": "T-shirt",
+            "quantity": 2,
+            "unit_price": 2000,
+            "tax_rate": 1000,
+            "total_amount": 4000,
+            "total_tax_amount": 364,
+        }
+    ],
+}
 
 
 def ready_to_buy(
@@ -66,7 +100,7 @@ def test_authorize_shows_the_purchase_and_approves_with_a_code(
     authorization = emulator.store.authorizations[token]
     assert authorization.session_id == session_id
     assert authorization.snapshot["billing_address"] == shopper_gb()
-    expect(sdk.page.locator("iframe[title='Klarna purchase']")).to_have_count(0)
+    expect(sdk.page.locator(DIALOG_FRAME)).to_have_count(0)
     assert console_errors == []
 
 
@@ -132,6 +166,11 @@ def test_authorize_merges_its_data_into_the_session_and_the_snapshot(
             {k: v for k, v in shopper_us().items() if k != "region"},
             ["billing_address.region"],
         ),
+        (
+            AU_CART,
+            {k: v for k, v in SHOPPER_AU.items() if k != "region"},
+            ["billing_address.region"],
+        ),
     ],
 )
 def test_authorize_with_invalid_data_answers_the_fields_without_a_dialog(
@@ -165,6 +204,19 @@ def test_closing_the_dialog_is_the_shopper_aborting(
     assert emulator.store.authorizations == {}
 
 
+def test_closing_the_reauthorize_dialog_answers_approved_false_only(
+    sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator
+) -> None:
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+
+    sdk.buy("reauthorize", PAY_LATER, {"billing_address": shopper_gb()})
+    sdk.dialog.get_by_role("button", name="Close").click()
+
+    # reauthorize() answers without show_form, which Klarna deprecated for it.
+    assert sdk.next_callback() == {"approved": False}
+    assert emulator.store.authorizations == {}
+
+
 def test_escape_closes_the_dialog_as_an_abort_and_returns_focus(
     sdk: SdkPage, merchant: EmulatorMerchant
 ) -> None:
@@ -188,7 +240,7 @@ def test_dialog_is_keyboard_operable_and_keeps_focus_inside(
     dialog = sdk.dialog
     code = dialog.get_by_label("Verification code")
     expect(code).to_be_focused()
-    frame = sdk.page.frame_locator("iframe[title='Klarna purchase']")
+    frame = sdk.page.frame_locator(DIALOG_FRAME)
     focus_order = ["close", "email", "phone", "code", "confirm"]
 
     seen = []
@@ -205,6 +257,66 @@ def test_dialog_is_keyboard_operable_and_keeps_focus_inside(
     sdk.page.keyboard.type("123456")
     sdk.page.keyboard.press("Enter")
     assert sdk.next_callback()["approved"] is True
+
+
+def is_inert(sdk: SdkPage, selector: str) -> bool:
+    """Whether the page's element is inert (out of reach of screen readers, pointer and keys)."""
+    inert: bool = sdk.page.evaluate(
+        "(selector) => document.querySelector(selector).closest('[inert]') !== null", selector
+    )
+    return inert
+
+
+def test_the_page_behind_the_open_dialog_is_inert_until_it_closes(
+    sdk: SdkPage, merchant: EmulatorMerchant
+) -> None:
+    ready_to_buy(sdk, merchant, gb_cart(), "pay_later")
+    sdk.page.evaluate("() => { document.querySelector('h1').inert = true; }")
+
+    sdk.buy("authorize", PAY_LATER, {"billing_address": shopper_gb()})
+    expect(sdk.dialog).to_be_visible()
+    while_open = {
+        selector: is_inert(sdk, selector)
+        for selector in ("#buy", "#klarna-container", DIALOG_FRAME)
+    }
+    sdk.dialog.get_by_role("button", name="Close").click()
+    sdk.next_callback()
+
+    assert while_open == {
+        "#buy": True,
+        "#klarna-container": True,
+        DIALOG_FRAME: False,
+    }
+    assert is_inert(sdk, "#buy") is False
+    assert is_inert(sdk, "#klarna-container") is False
+    # What the page had made inert itself stays so.
+    assert is_inert(sdk, "h1") is True
+
+
+@pytest.mark.parametrize(
+    ("method", "failed"),
+    [
+        ("authorize", {"approved": False, "show_form": False}),
+        ("reauthorize", {"approved": False}),
+    ],
+)
+def test_a_purchase_frame_the_emulator_refused_fails_the_call(
+    sdk: SdkPage,
+    merchant: EmulatorMerchant,
+    console_errors: list[str],
+    method: str,
+    failed: dict[str, Any],
+) -> None:
+    ready_to_buy(sdk, merchant, gb_cart(), "pay_later")
+    sdk.refuse_frames("purchase")
+
+    sdk.buy(method, PAY_LATER, {"billing_address": shopper_gb()})
+
+    assert sdk.next_callback() == failed
+    assert any(f"{method}() failed: FrameNotStartedError" in error for error in console_errors)
+    expect(sdk.page.locator(DIALOG_FRAME)).to_have_count(0)
+    assert [name for name, *_ in sdk.events() if name.startswith("fullscreen")] == []
+    assert sdk.thrown(method, PAY_LATER, {"billing_address": shopper_gb()}) is None
 
 
 def test_the_failing_code_shows_an_error_and_lets_the_shopper_retry(
@@ -252,12 +364,11 @@ def test_authorize_without_auto_finalize_then_finalize(
     sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator
 ) -> None:
     ready_to_buy(sdk, merchant, se_session(), "pay_now")
-    pay_now = {"payment_method_category": "pay_now"}
 
-    sdk.buy("authorize", {**pay_now, "auto_finalize": False}, {"billing_address": shopper_se()})
+    sdk.buy("authorize", {**PAY_NOW, "auto_finalize": False}, {"billing_address": shopper_se()})
     sdk.confirm()
     first = sdk.next_callback()
-    sdk.buy("finalize", pay_now, {})
+    sdk.buy("finalize", PAY_NOW, {})
     expect(sdk.dialog).to_have_accessible_name("Confirm your payment")
     sdk.confirm()
     finalized = sdk.next_callback()
@@ -305,6 +416,41 @@ def test_two_argument_authorize_uses_the_session_billing_address(
     sdk.confirm()
 
     assert sdk.next_callback()["approved"] is True
+
+
+def test_two_argument_reauthorize_uses_the_session_billing_address(
+    sdk: SdkPage, merchant: EmulatorMerchant
+) -> None:
+    session = merchant.create_session({**gb_cart(), "billing_address": shopper_gb()})
+    sdk.init(session["client_token"])
+
+    sdk.buy("reauthorize", PAY_LATER)
+    expect(sdk.dialog.get_by_label("Email")).to_have_value("customer@email.uk")
+    sdk.confirm()
+    payload = sdk.next_callback()
+
+    assert payload == {"approved": True, "authorization_token": payload["authorization_token"]}
+
+
+@pytest.mark.parametrize(
+    "first_argument", [PAY_NOW, {"billing_address": shopper_se()}], ids=["options", "data"]
+)
+def test_two_argument_finalize_completes_the_authorization(
+    sdk: SdkPage, merchant: EmulatorMerchant, emulator: Emulator, first_argument: dict[str, Any]
+) -> None:
+    ready_to_buy(sdk, merchant, se_session(), "pay_now")
+    sdk.buy("authorize", {**PAY_NOW, "auto_finalize": False}, {"billing_address": shopper_se()})
+    sdk.confirm()
+    assert sdk.next_callback()["finalize_required"] is True
+
+    sdk.buy("finalize", first_argument)
+    expect(sdk.dialog).to_have_accessible_name("Confirm your payment")
+    sdk.confirm()
+    finalized = sdk.next_callback()
+
+    assert finalized["approved"] is True
+    authorization = emulator.store.authorizations[finalized["authorization_token"]]
+    assert authorization.payment_method_category == "pay_now"
 
 
 def test_authorize_with_data_first_and_no_category_uses_the_loaded_one(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import json
 
+import requests
 from playwright.sync_api import expect
 
+from klarna_emulator.emulator import Emulator
 from tests.e2e.emulator.sdk_page import SdkPage
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import gb_cart, gb_cart_with_tees, se_session, shopper_gb
+from tests.support.live_server import LiveServer
 
 
 def test_load_renders_an_offered_category_with_its_plan(
@@ -166,3 +169,42 @@ def test_load_with_a_forged_token_hides_the_form_and_says_why(
 
     assert payload == {"show_form": False}
     assert any("load() failed: InvalidClientTokenError" in error for error in console_errors)
+
+
+def test_init_takes_an_expired_sessions_token_and_load_hides_the_form(
+    sdk: SdkPage,
+    merchant: EmulatorMerchant,
+    emulator: Emulator,
+    emulator_server: LiveServer,
+    console_errors: list[str],
+) -> None:
+    token = merchant.create_session(gb_cart())["client_token"]
+    lifetime = emulator.settings.session_lifetime_seconds
+    expired = requests.post(
+        f"{emulator_server.url}/_emulator/clock", json={"advance_seconds": lifetime}, timeout=10
+    )
+    assert expired.status_code == 200
+
+    # init() is synchronous, as Klarna's: it checks the token's shape, not its session's life.
+    assert sdk.thrown("init", {"client_token": token}) is None
+    payload = sdk.load("pay_later")
+
+    assert payload == {"show_form": False}
+    assert any("load() failed: NOT_FOUND: Invalid session id" in e for e in console_errors)
+
+
+def test_load_gives_up_on_a_widget_frame_the_emulator_refused(
+    sdk: SdkPage, merchant: EmulatorMerchant, console_errors: list[str]
+) -> None:
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+    refused = sdk.refuse_frames("widget")
+
+    # Recorded rather than awaited: a load() that never calls back fails the wait.
+    sdk.thrown("load", {"container": "#klarna-container", "payment_method_category": "pay_later"})
+
+    assert sdk.next_callback() == {"show_form": False}
+    assert any("load() failed: FrameNotStartedError" in error for error in console_errors)
+    expect(sdk.page.locator("#klarna-container iframe")).to_have_count(0)
+    # The next load() tries a new frame.
+    sdk.page.unroute(refused)
+    assert sdk.load("pay_later") == {"show_form": True}
