@@ -124,10 +124,10 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
-        emptied = existing_payment(cart)
-        if emptied is not None:
-            discard_session(emptied)
-            db.session.commit()
+        # Its lines are no longer sold in its market (the cart service drops the session
+        # when the last line is removed).
+        discard_cart_session(cart)
+        db.session.commit()
     require_step(overview.snapshot, CheckoutStep.SUMMARY)
     payment = payment_for(cart)
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
@@ -263,6 +263,13 @@ def store_categories(payment: Payment, categories: Iterable[PaymentMethodCategor
         }
         for category in categories
     ]
+
+
+def discard_cart_session(cart: Cart) -> None:
+    """Forget the Klarna session of a cart that became empty, if it has one (caller commits)."""
+    payment = existing_payment(cart)
+    if payment is not None:
+        discard_session(payment)
 
 
 def discard_session(payment: Payment) -> None:

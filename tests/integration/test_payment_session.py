@@ -175,6 +175,24 @@ def test_payment_session_is_dropped_when_the_cart_becomes_empty(
     assert kinds == ["session_created", "session_discarded"]
 
 
+def test_payment_session_is_dropped_when_the_cart_page_empties_the_cart(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    open_payment_page(client, "GB", (("TEE-ORG", 1), ("BOOK-BRD", 1)))
+    client.post_form("/cart/items/TEE-ORG/remove")
+    assert the_payment(seeded).klarna_session_id is not None  # one line is left
+    before = last_request_id(emulator_server)
+    removed = client.post_form("/cart/items/BOOK-BRD/remove")
+    payment = the_payment(seeded)
+    assert removed.status_code == 302
+    assert payment.klarna_session_id is None and payment.client_token is None
+    assert payment.callback_secret is None and payment.payload_fingerprint is None
+    assert klarna_operations(emulator_server, since=before) == []
+    with seeded.app_context():
+        kinds = db.session.scalars(sa.select(PaymentEvent.kind).order_by(PaymentEvent.id)).all()
+    assert kinds == ["session_created", "session_discarded"]
+
+
 def test_payment_page_without_javascript_edits_by_post_redirect_get(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
