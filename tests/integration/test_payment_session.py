@@ -3,6 +3,7 @@ replaced when it expired or the market changed, dropped with an empty cart."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -42,11 +43,16 @@ def session_data(server: LiveServer, session_id: str) -> dict:
 
 
 def test_payment_page_creates_one_session_with_the_cart_and_no_personal_data(
-    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="storefront.klarna")
     state = open_payment_page(client, "GB", (("TEE-ORG", 2),))
     payment = the_payment(seeded)
     data = session_data(emulator_server, state["session_id"])
+    key = f"key={payment.callback_secret}"
     assert klarna_operations(emulator_server) == ["create_session"]
     assert payment.klarna_session_id == state["session_id"]
     assert payment.client_token == state["client_token"]
@@ -54,9 +60,16 @@ def test_payment_page_creates_one_session_with_the_cart_and_no_personal_data(
     assert payment.session_expires_at is not None
     assert data["intent"] == "buy"
     assert data["merchant_reference1"] == payment.order_number
-    assert data["merchant_urls"]["authorization"].endswith(f"key={payment.callback_secret}")
+    assert data["merchant_urls"] == {
+        "authorization": f"http://localhost/klarna/authorization?{key}",
+        "confirmation": f"http://localhost/orders/{payment.order_number}",
+        "notification": f"http://localhost/klarna/notification?{key}",
+    }
     assert "billing_address" not in data and "shipping_address" not in data
     assert state["authorize_data"]["billing_address"]["email"] == "customer@email.uk"
+    # The callback secret travels only to Klarna: the call log drops every URL's query.
+    assert "merchant_urls" in caplog.text
+    assert payment.callback_secret not in caplog.text
 
 
 def test_payment_page_shows_klarnas_category_names_and_badges(
