@@ -13,6 +13,8 @@
  * 3. Cart edits on the page go to the server with fetch, one at a time, the newest edit of a
  *    form replacing one not sent yet. The server updates the Klarna session; its answer brings
  *    the re-rendered page parts and the widget's new state, and the widget is loaded again.
+ *    The page's other posts (recheck the session, report a decline) wait in the same queue,
+ *    so no answer is applied over a newer one.
  * 4. Buy calls authorize() at once, inside the click handler (a round trip first would get
  *    Klarna's window blocked), with the addresses the server built: the same it sends to
  *    create order. Each of Klarna's outcomes has its own answer below.
@@ -51,7 +53,8 @@
   let formShown = false; // load() answered show_form: true for the chosen category
   let purchaseRunning = false; // authorize() or finalize() is open, or the order is being placed
   let finalizeCategory = null; // authorize() answered finalize_required for this category
-  const edits = { queue: [], sending: null, sequence: 0, applied: 0 };
+  // Posts to the shop, one at a time, in order; `typing`: quantity field id -> debounce timer.
+  const edits = { queue: [], sending: null, sequence: 0, applied: 0, typing: new Map() };
 
   const sdkReady = new Promise((resolve) => {
     window.klarnaAsyncCallback = resolve;
@@ -82,7 +85,7 @@
   const klarnaUsable = () => Boolean(widget && !widget.declined && widget.client_token);
 
   const updateBuyButton = () => {
-    const editing = edits.sending !== null || edits.queue.length > 0;
+    const editing = edits.sending !== null || edits.queue.length > 0 || edits.typing.size > 0;
     buyButton.disabled = purchaseRunning || editing || !formShown || !klarnaUsable();
     buyLabel.textContent = finalizeCategory ? "Confirm payment · " : "Buy now · ";
     container.hidden = !klarnaUsable();
@@ -121,7 +124,7 @@
           // Maybe Klarna dropped the session (it expires 48 h after its last update): the
           // server asks Klarna once and answers with a new session if so.
           recheckedToken = widget.client_token;
-          postForState(root.dataset.recheckUrl);
+          queueEdit(root.dataset.recheckUrl);
           return;
         }
         setStatus(
@@ -139,10 +142,13 @@
   const replaceFragments = (fragments) => {
     const category = selectedCategory();
     const focusedId = document.activeElement?.id;
+    // A quantity still being typed (its edit not sent yet) is newer than this answer: keep it.
+    const typed = [...edits.typing.keys()].map((id) => [id, $(id)?.value]);
     for (const [name, html] of Object.entries(fragments)) {
       const target = document.querySelector(`[data-fragment="${name}"]`);
       if (target) target.innerHTML = html;
     }
+    for (const [id, value] of typed) if ($(id) && value !== undefined) $(id).value = value;
     const radio = category && $(`category-${category}`);
     if (radio) radio.checked = true;
     if (focusedId && $(focusedId)) $(focusedId).focus();
@@ -202,14 +208,17 @@
     sendEdits();
   };
 
-  const queueEdit = (form) => {
-    const edit = { action: form.action, body: new FormData(form), sequence: ++edits.sequence };
+  /** Queue a POST to one of the page's endpoints (a form's data, or none); the newest wins. */
+  const queueEdit = (action, body = null) => {
+    const edit = { action, body, sequence: ++edits.sequence };
     const waiting = edits.queue.findIndex((queued) => queued.action === edit.action);
     if (waiting >= 0) edits.queue[waiting] = edit; // the newest edit of a form wins
     else edits.queue.push(edit);
     setStatus("");
     sendEdits();
   };
+
+  const queueForm = (form) => queueEdit(form.action, new FormData(form));
 
   /** Klarna named fields it cannot accept: open the address form and point at each one. */
   const showInvalidFields = (fields) => {
@@ -231,18 +240,6 @@
         "Please correct them, save, and press Buy again.",
     );
     first?.focus();
-  };
-
-  /** POST to one of the page's own endpoints and apply the new state it answers with. */
-  const postForState = (url) => {
-    fetch(url, {
-      method: "POST",
-      headers: { "X-CSRFToken": csrfToken, Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then((response) => response.json())
-      .then(applyAnswer)
-      .catch((error) => console.error(error));
   };
 
   /** The authorize() / finalize() callback: one answer per outcome (Klarna SDK reference). */
@@ -269,7 +266,7 @@
       // Hard decline: Klarna will not take this purchase; it is hidden for this cart.
       widget = { ...widget, declined: true };
       setStatus("");
-      postForState(root.dataset.declinedUrl);
+      queueEdit(root.dataset.declinedUrl);
     } else {
       setStatus("You closed Klarna before finishing. Nothing was charged; press Buy when ready.");
     }
@@ -308,16 +305,24 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.closest("[data-fragment]")) return;
     event.preventDefault();
-    queueEdit(form);
+    queueForm(form);
   });
+
+  /** Send a quantity typed a moment ago, from the field as it is now (an answer may have
+   * re-rendered its line meanwhile, keeping what was typed, or removed it). */
+  const sendTypedQuantity = (id) => {
+    edits.typing.delete(id);
+    const field = $(id);
+    if (field?.checkValidity()) queueForm(field.form);
+    updateBuyButton();
+  };
 
   document.addEventListener("input", (event) => {
     const input = event.target;
     if (!input.matches?.(".quantity-input")) return;
-    clearTimeout(input.pendingEdit);
-    input.pendingEdit = setTimeout(() => {
-      if (input.isConnected && input.checkValidity()) queueEdit(input.form);
-    }, QUANTITY_DEBOUNCE_MS);
+    clearTimeout(edits.typing.get(input.id));
+    edits.typing.set(input.id, setTimeout(() => sendTypedQuantity(input.id), QUANTITY_DEBOUNCE_MS));
+    updateBuyButton();
   });
 
   document.addEventListener("change", (event) => {

@@ -41,12 +41,14 @@ def session_body(snapshot: CheckoutSnapshot, merchant: MerchantContext) -> dict[
     `merchant_urls.authorization` is the server-side callback that still reaches the shop when
     the shopper closes the tab right after paying
     (https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/authorization-callback).
+    The session also carries `confirmation` and `notification` (Klarna accepts every
+    merchant URL on a session), the same URLs create order sends.
     """
     return {
         **build_payload(snapshot),
         "intent": "buy",
         "merchant_reference1": merchant.order_number,
-        "merchant_urls": {"authorization": merchant.authorization_url},
+        "merchant_urls": {"authorization": merchant.authorization_url, **order_urls(merchant)},
     }
 
 
@@ -57,18 +59,23 @@ def authorize_data(snapshot: CheckoutSnapshot) -> dict[str, Any]:
 
 
 def order_body(snapshot: CheckoutSnapshot, merchant: MerchantContext) -> dict[str, Any]:
-    """Create order: the authorized lines and addresses, the order number, the return URLs.
+    """Create order: the authorized lines and addresses, the order number, the return URLs."""
+    return {
+        **build_payload(snapshot, include_customer=True),
+        "merchant_reference1": merchant.order_number,
+        "merchant_urls": order_urls(merchant),
+    }
+
+
+def order_urls(merchant: MerchantContext) -> dict[str, str]:
+    """`merchant_urls.confirmation` and `notification`, as the session and create order send them.
 
     `confirmation` is where Klarna's redirect_url sends the shopper; `notification` receives
     the decision on an order Klarna placed on hold (fraud_status PENDING).
     """
     return {
-        **build_payload(snapshot, include_customer=True),
-        "merchant_reference1": merchant.order_number,
-        "merchant_urls": {
-            "confirmation": merchant.confirmation_url,
-            "notification": merchant.notification_url,
-        },
+        "confirmation": merchant.confirmation_url,
+        "notification": merchant.notification_url,
     }
 
 

@@ -24,6 +24,7 @@ from storefront.services.errors import (
     UnknownMarket,
     UnknownProduct,
 )
+from storefront.services.payment import discard_cart_session
 from storefront.shipping import shipping_method
 
 MIN_QUANTITY = 1
@@ -164,6 +165,10 @@ def switch_market(cart: Cart, code: str) -> list[str]:
 
 def commit(cart: Cart) -> None:
     """Commit a cart change; a clash with a simultaneous change becomes CartChanged."""
+    if not cart.lines:
+        # Never keep a Klarna session for an empty cart, whichever page emptied it: Klarna
+        # lets an unused session expire, and a new one is created for the next purchase.
+        discard_cart_session(cart)
     try:
         db.session.commit()
     except IntegrityError:

@@ -275,7 +275,7 @@ def claim(
         db.session.commit()
         raise AuthorizeAgain(CHANGED_MESSAGE)
     try:
-        body = checked(payment, order_body(snapshot, merchant_context(payment)))
+        body = checked(payment.id, order_body(snapshot, merchant_context(payment)))
     except PaymentError:
         if cancel_unused:
             cancel_authorization(payment, authorization_token, reason="pre-flight refused it")

@@ -6,7 +6,10 @@ the Klarna session match the cart with as few calls as possible:
 - the session body changed (its sha256 fingerprint differs): update the session, then read it
   back for the categories Klarna offers now (2 calls); a 404 means it expired: create one;
 - nothing changed: no call at all, so reloading the page costs Klarna nothing.
-An empty cart keeps no session. Klarna docs:
+An empty cart keeps no session. No database connection is held while Klarna answers: the
+payment is read and the transaction ended first (`plan_session`), Klarna is called with plain
+values (`call_for_session`), and its answer is stored by a guarded write (`store_session`).
+Klarna docs:
 https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
 https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/update-the-cart
 """
@@ -17,10 +20,10 @@ import hmac
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -61,7 +64,6 @@ from storefront.snapshot import CheckoutSnapshot
 from storefront.urls import absolute_url
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # Klarna keeps a session 48 hours after its last update (create-session answers carry no
 # expiry, so the shop counts from its own clock); replacing it an hour early means a shopper
@@ -124,17 +126,19 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
-        emptied = existing_payment(cart)
-        if emptied is not None:
-            discard_session(emptied)
-            db.session.commit()
+        # Its lines are no longer sold in its market (the cart service drops the session
+        # when the last line is removed).
+        discard_cart_session(cart)
+        db.session.commit()
     require_step(overview.snapshot, CheckoutStep.SUMMARY)
     payment = payment_for(cart)
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
-    if payment.declined_at is None:
-        sync_session(payment, overview.snapshot)
+    plan = None if payment.declined_at is not None else plan_session(payment, overview.snapshot)
+    # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()
+    if plan is not None:
+        sync_session(plan)
     return PaymentPage(
         overview=overview,
         payment=payment,
@@ -145,13 +149,13 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
 
 
 def existing_payment(cart: Cart) -> Payment | None:
-    """The cart's payment, if it has one, locked for this request (PostgreSQL)."""
+    """The cart's payment, if it has one, locked until the transaction ends (PostgreSQL)."""
     query = sa.select(Payment).where(Payment.cart_id == cart.id).with_for_update()
     return db.session.scalars(query).one_or_none()
 
 
 def payment_for(cart: Cart) -> Payment:
-    """The cart's payment, locked for this request; created with its order number if new."""
+    """The cart's payment, locked until the transaction ends; created with its order number."""
     payment = existing_payment(cart)
     if payment is not None:
         return payment
@@ -172,11 +176,9 @@ def new_order_number() -> str:
     return f"FF-{chars[:4]}-{chars[4:]}"
 
 
-def merchant_context(payment: Payment) -> MerchantContext:
-    """The order number and callback URLs Klarna gets for this payment's session."""
-    if payment.callback_secret is None:
-        payment.callback_secret = secrets.token_urlsafe(32)
-    key = payment.callback_secret
+def merchant_context(payment: Payment, callback_secret: str | None = None) -> MerchantContext:
+    """The order number and callback URLs Klarna gets: with the payment's secret, or this one."""
+    key = callback_secret or payment.callback_secret
     return MerchantContext(
         order_number=payment.order_number,
         authorization_url=absolute_url("klarna_callbacks.authorization", key=key),
@@ -185,15 +187,80 @@ def merchant_context(payment: Payment) -> MerchantContext:
     )
 
 
-def sync_session(payment: Payment, snapshot: CheckoutSnapshot) -> None:
-    """Create, update or keep the Klarna session so it holds exactly the cart's session body."""
-    if needs_new_session(payment):
-        create_session(payment, snapshot)
-        return
-    body = session_body(snapshot, merchant_context(payment))
-    digest = fingerprint(body)
-    if digest != payment.payload_fingerprint:
-        update_session(payment, snapshot, body, digest)
+@dataclass(frozen=True)
+class SessionPlan:
+    """The session call a payment needs, as plain values: making it needs no database.
+
+    `seen_session_id` and `seen_fingerprint` are the payment's when the plan was made; the
+    answer is stored only if they are unchanged then (see `store_session`).
+    """
+
+    payment_id: int
+    country: str
+    market: str
+    seen_session_id: str | None
+    seen_fingerprint: str | None
+    update_body: dict[str, Any] | None  # the changed body for the session; None: create one
+    create_body: dict[str, Any]  # a new session's body, with its new callback secret
+    callback_secret: str
+
+
+@dataclass(frozen=True)
+class SessionAnswer:
+    """Klarna's answer to a planned call: the payment's columns to write, and its event."""
+
+    event: PaymentEventKind
+    session_id: str
+    values: dict[str, Any]
+
+
+def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | None:
+    """The Klarna call that makes the session hold the cart's body; None when it does."""
+    update_body = None
+    if not needs_new_session(payment):
+        update_body = session_body(snapshot, merchant_context(payment))
+        if fingerprint(update_body) == payment.payload_fingerprint:
+            return None
+    secret = secrets.token_urlsafe(32)
+    return SessionPlan(
+        payment_id=payment.id,
+        country=snapshot.market.country,
+        market=snapshot.market.code,
+        seen_session_id=payment.klarna_session_id,
+        seen_fingerprint=payment.payload_fingerprint,
+        update_body=update_body,
+        create_body=session_body(snapshot, merchant_context(payment, secret)),
+        callback_secret=secret,
+    )
+
+
+def sync_session(plan: SessionPlan) -> None:
+    """Make the planned Klarna call, holding no connection, then store what Klarna answered."""
+    try:
+        answer = call_for_session(plan)
+    except KlarnaSessionCompletedError as error:
+        # An order exists at Klarna for this session but not in the shop: a new session
+        # would let the shopper pay twice, so stop and let support look at it.
+        log.error("Klarna session %s completed without a shop order", plan.seen_session_id)
+        raise PaymentOutcomeUnknown(
+            "Klarna shows this payment as completed, but we have no order for it yet. "
+            "Please don't pay again; contact us with this reference.",
+            reference=error.correlation_id or plan.seen_session_id,
+        ) from error
+    except KlarnaError as error:
+        raise klarna_failure(db.session.get_one(Payment, plan.payment_id), error) from error
+    store_session(plan, answer)
+
+
+def call_for_session(plan: SessionPlan) -> SessionAnswer:
+    """Update the session and read it back; create one if there is none or Klarna lost it (404)."""
+    klarna = get_klarna(plan.country)
+    if plan.update_body is not None:
+        try:
+            return update_session(klarna, plan)
+        except KlarnaNotFoundError:
+            pass  # expired at Klarna, or never seen: a new session replaces it
+    return create_session(klarna, plan)
 
 
 def needs_new_session(payment: Payment) -> bool:
@@ -206,56 +273,79 @@ def needs_new_session(payment: Payment) -> bool:
     return as_utc(payment.session_expires_at) - SESSION_RENEWAL_MARGIN <= utcnow()
 
 
-def create_session(payment: Payment, snapshot: CheckoutSnapshot) -> None:
-    """Open a new Klarna session, with a new callback secret, for the snapshot's cart."""
-    payment.callback_secret = secrets.token_urlsafe(32)
-    body = session_body(snapshot, merchant_context(payment))
-    created = call_klarna(payment, lambda klarna: klarna.create_session(checked(payment, body)))
-    payment.market = snapshot.market.code
-    payment.klarna_session_id = created.session_id
-    payment.client_token = created.client_token
-    payment.session_expires_at = utcnow() + SESSION_LIFETIME
-    payment.payload_fingerprint = fingerprint(body)
-    store_categories(payment, created.payment_method_categories)
-    record(payment, PaymentEventKind.SESSION_CREATED, klarna_reference=created.session_id)
+def create_session(klarna: KlarnaClient, plan: SessionPlan) -> SessionAnswer:
+    """Open a new Klarna session, with a new callback secret, for the planned body."""
+    created = klarna.create_session(checked(plan.payment_id, plan.create_body))
+    return SessionAnswer(
+        PaymentEventKind.SESSION_CREATED,
+        created.session_id,
+        {
+            "klarna_session_id": created.session_id,
+            "client_token": created.client_token,
+            "callback_secret": plan.callback_secret,
+            "market": plan.market,
+            "payload_fingerprint": fingerprint(plan.create_body),
+            "session_expires_at": utcnow() + SESSION_LIFETIME,
+            "payment_method_categories": category_rows(created.payment_method_categories),
+        },
+    )
 
 
-def update_session(
-    payment: Payment, snapshot: CheckoutSnapshot, body: dict[str, Any], digest: str
-) -> None:
+def update_session(klarna: KlarnaClient, plan: SessionPlan) -> SessionAnswer:
     """Send the changed body to the session and read back what Klarna offers for it now.
 
-    A session Klarna no longer knows (404: expired, or never seen) is replaced by a new one.
     Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/update-the-cart
     """
-    session_id = payment.klarna_session_id
-    assert session_id is not None
-    try:
-        klarna_for(payment).update_session(session_id, checked(payment, body))
-    except KlarnaSessionCompletedError as error:
-        # An order exists at Klarna for this session but not in the shop: a new session
-        # would let the shopper pay twice, so stop and let support look at it.
-        log.error("Klarna session %s completed without a shop order", session_id)
-        raise PaymentOutcomeUnknown(
-            "Klarna shows this payment as completed, but we have no order for it yet. "
-            "Please don't pay again; contact us with this reference.",
-            reference=error.correlation_id or session_id,
-        ) from error
-    except KlarnaNotFoundError:
-        create_session(payment, snapshot)
-        return
-    except KlarnaError as error:
-        raise klarna_failure(payment, error) from error
-    details = call_klarna(payment, lambda klarna: klarna.read_session(session_id))
-    payment.session_expires_at = details.expires_at or utcnow() + SESSION_LIFETIME
-    payment.payload_fingerprint = digest
-    store_categories(payment, details.payment_method_categories)
-    record(payment, PaymentEventKind.SESSION_UPDATED, klarna_reference=session_id)
+    session_id, body = plan.seen_session_id, plan.update_body
+    assert session_id is not None and body is not None
+    klarna.update_session(session_id, checked(plan.payment_id, body))
+    details = klarna.read_session(session_id)
+    return SessionAnswer(
+        PaymentEventKind.SESSION_UPDATED,
+        session_id,
+        {
+            "payload_fingerprint": fingerprint(body),
+            "session_expires_at": details.expires_at or utcnow() + SESSION_LIFETIME,
+            "payment_method_categories": category_rows(details.payment_method_categories),
+        },
+    )
 
 
-def store_categories(payment: Payment, categories: Iterable[PaymentMethodCategory]) -> None:
-    """Keep the categories Klarna offers, with the name and badge Klarna chose for each."""
-    payment.payment_method_categories = [
+def store_session(plan: SessionPlan, answer: SessionAnswer) -> None:
+    """Store Klarna's answer if the payment still holds the session and body the call began from.
+
+    Otherwise another sync of the same cart stored its answer first, and that newer state
+    stays: a session this call created is not used (Klarna lets it expire). An update this
+    call sent may have reached Klarna after the other one's, so the stored fingerprint no
+    longer proves what the session holds: it is cleared, and the next load sends the body again.
+    """
+    unchanged = (
+        Payment.klarna_session_id.is_not_distinct_from(plan.seen_session_id),
+        Payment.payload_fingerprint.is_not_distinct_from(plan.seen_fingerprint),
+    )
+    if write_payment(plan.payment_id, *unchanged, **answer.values):
+        payment = db.session.get_one(Payment, plan.payment_id)
+        record(payment, answer.event, klarna_reference=answer.session_id)
+    elif answer.event is PaymentEventKind.SESSION_UPDATED:
+        same_session = Payment.klarna_session_id == plan.seen_session_id
+        write_payment(plan.payment_id, same_session, payload_fingerprint=None)
+    db.session.commit()
+
+
+def write_payment(payment_id: int, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
+    """Write `values` to the payment if `conditions` hold; False, and nothing written, if not."""
+    written = db.session.execute(
+        sa.update(Payment)
+        .where(Payment.id == payment_id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return written.rowcount == 1
+
+
+def category_rows(categories: Iterable[PaymentMethodCategory]) -> list[dict[str, str]]:
+    """The categories Klarna offers, with the name and badge Klarna chose for each."""
+    return [
         {
             "identifier": category.identifier,
             "name": category.name,
@@ -263,6 +353,13 @@ def store_categories(payment: Payment, categories: Iterable[PaymentMethodCategor
         }
         for category in categories
     ]
+
+
+def discard_cart_session(cart: Cart) -> None:
+    """Forget the Klarna session of a cart that became empty, if it has one (caller commits)."""
+    payment = existing_payment(cart)
+    if payment is not None:
+        discard_session(payment)
 
 
 def discard_session(payment: Payment) -> None:
@@ -290,15 +387,18 @@ def recheck_session(cart: Cart) -> None:
     forgotten, so the next `start_payment` opens a new one; one read, only after a failure.
     """
     payment = payment_for(cart)
-    if payment.klarna_session_id is None:
+    payment_id, session_id = payment.id, payment.klarna_session_id
+    country = MARKETS[payment.market].country
+    db.session.commit()  # no connection is held while Klarna answers
+    if session_id is None:
         return
     try:
-        klarna_for(payment).read_session(payment.klarna_session_id)
+        get_klarna(country).read_session(session_id)
     except KlarnaNotFoundError:
-        payment.session_expires_at = None
+        write_payment(payment_id, Payment.klarna_session_id == session_id, session_expires_at=None)
         db.session.commit()
     except KlarnaError as error:
-        raise klarna_failure(payment, error) from error
+        raise klarna_failure(db.session.get_one(Payment, payment_id), error) from error
 
 
 def record_decline(cart: Cart) -> None:
@@ -319,27 +419,19 @@ def decline(payment: Payment, *, detail: str) -> None:
         record(payment, PaymentEventKind.DECLINED, detail=detail)
 
 
-def checked(payment: Payment, body: dict[str, Any]) -> dict[str, Any]:
+def checked(payment_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """The body if Klarna's rules hold; else PaymentUnavailable, and nothing is sent."""
     try:
         return dict(ensure_valid(body))
     except PreflightError as error:
         reference = uuid.uuid4().hex[:12]
-        log.error("payment %s: pre-flight refused the body (%s): %s", payment.id, reference, error)
+        log.error("payment %s: pre-flight refused the body (%s): %s", payment_id, reference, error)
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference) from error
 
 
 def klarna_for(payment: Payment) -> KlarnaClient:
     """The Klarna client for the payment's market (its region's API and credentials)."""
     return get_klarna(MARKETS[payment.market].country)
-
-
-def call_klarna(payment: Payment, call: Callable[[KlarnaClient], T]) -> T:
-    """Run one client call; any Klarna error becomes the shopper-facing PaymentError."""
-    try:
-        return call(klarna_for(payment))
-    except KlarnaError as error:
-        raise klarna_failure(payment, error) from error
 
 
 def klarna_failure(payment: Payment, error: KlarnaError) -> PaymentDeclined | PaymentUnavailable:

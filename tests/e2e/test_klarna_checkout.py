@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 from storefront.extensions import db
 from storefront.markets import MARKETS
@@ -22,11 +22,34 @@ from tests.e2e.pages.checkout import CheckoutPage
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import emulator_of, klarna_operations
 from tests.support.personas import PERSONAS
-from tests.support.polling import wait_until
+from tests.support.polling import playwright_sleep, wait_until
 
 HOUR = 3600
 # The US and the European market each story also runs in.
 US_AND_GB = pytest.mark.parametrize("market", ["US", "GB"])
+QUANTITY_EDIT = re.compile(r".*/checkout/payment/items/[^/]+/quantity$")
+SESSION_RECHECK = re.compile(r".*/checkout/payment/session$")
+# Longer than checkout.js waits after a keystroke before it sends a typed quantity.
+TYPING_PAUSE_MS = 1000
+
+
+class HeldAnswer:
+    """The page's next request to `url` reaches the shop at once; its answer waits for release()."""
+
+    def __init__(self, page: Page, url: re.Pattern[str]) -> None:
+        self.page = page
+        self.held: list[tuple[Route, APIResponse]] = []
+        page.route(url, lambda route: self.held.append((route, route.fetch())), times=1)
+
+    def wait(self) -> None:
+        """Wait until the shop has answered the request (and the page has not seen it)."""
+        wait_until(lambda: self.held, sleep=playwright_sleep(self.page))
+
+    def release(self) -> None:
+        """Hand the held answer to the page."""
+        route, answer = self.held[0]
+        with self.page.expect_response(lambda response: response.url == route.request.url):
+            route.fulfill(response=answer)
 
 
 def orders_of(server: LiveServer) -> list[tuple[str, str]]:
@@ -131,6 +154,51 @@ def test_quantity_change_reloads_the_widget_with_the_new_amount_and_categories(
 
 
 @pytest.mark.parametrize("market", ["US", "DE"])
+def test_quantity_typed_while_the_last_edit_is_answered_is_the_one_that_stays(
+    page: Page, storefront_server: LiveServer, console_errors: list[str], market: str
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    first = HeldAnswer(page, QUANTITY_EDIT)
+    checkout.set_quantity("Organic Cotton Tee", 2)
+    first.wait()
+    checkout.set_quantity("Organic Cotton Tee", 3)  # sent after its pause, or queued
+    first.release()  # the answer for 2 arrives while 3 is still being typed
+    checkout.ready_to_buy()  # every edit answered, the widget loaded again
+    expect(checkout.quantity("Organic Cotton Tee")).to_have_value("3")
+    three_tees = checkout.total.inner_text()
+    expect(checkout.widget.locator("#plan")).to_contain_text(three_tees)
+    expect(page.locator("#buy-amount")).to_have_text(three_tees)
+    page.reload()  # what the shop holds: the cart and the Klarna session of the last edit
+    expect(checkout.quantity("Organic Cotton Tee")).to_have_value("3")
+    expect(checkout.total).to_have_text(three_tees)
+    assert console_errors == []
+
+
+@US_AND_GB
+def test_session_recheck_answered_late_does_not_undo_a_newer_quantity_change(
+    page: Page, storefront_server: LiveServer, emulator_server: LiveServer, market: str
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment(market, ["Organic Cotton Tee"])
+    checkout.ready_to_buy()
+    emulator_of(emulator_server).store.advance_clock(49 * HOUR)
+    recheck = HeldAnswer(page, SESSION_RECHECK)
+    page.reload()  # the widget cannot load the expired session: the page asks the shop
+    recheck.wait()  # the shop replaced the session; its answer (one tee) is late
+    checkout.set_quantity("Organic Cotton Tee", 2)
+    page.wait_for_timeout(TYPING_PAUSE_MS)  # the page has sent the new quantity, or queued it
+    recheck.release()
+    checkout.ready_to_buy()  # every edit answered, the widget loaded again
+    expect(checkout.quantity("Organic Cotton Tee")).to_have_value("2")
+    two_tees = checkout.total.inner_text()
+    expect(checkout.widget.locator("#plan")).to_contain_text(two_tees)
+    page.reload()
+    expect(checkout.total).to_have_text(two_tees)
+
+
+@pytest.mark.parametrize("market", ["US", "DE"])
 def test_coupon_on_the_payment_page_reloads_the_widget_with_the_discount(
     page: Page, storefront_server: LiveServer, console_errors: list[str], market: str
 ) -> None:
@@ -150,7 +218,8 @@ def test_coupon_on_the_payment_page_reloads_the_widget_with_the_discount(
     assert console_errors == []
 
 
-@US_AND_GB
+# DE too, so an EU member state runs it (GB stands for Europe in most stories).
+@pytest.mark.parametrize("market", ["US", "GB", "DE"])
 def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
     page: Page, storefront_server: LiveServer, market: str
 ) -> None:

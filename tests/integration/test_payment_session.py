@@ -3,27 +3,41 @@ replaced when it expired or the market changed, dropped with an empty cart."""
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
+from storefront.klarna.client import KlarnaClient
 from storefront.models import Payment, PaymentEvent
 from tests.support.client import ShopClient
+from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     JSON_HEADERS,
+    add_fault,
+    authorize,
     edit,
     emulator_of,
     klarna_operations,
     last_request_id,
     open_payment_page,
+    place,
     widget_state,
 )
+from tests.support.polling import wait_until
+from tests.support.shopping import add, complete_checkout, switch_market
 
 HOUR = 3600
+# Long enough that two page loads started together are both waiting for Klarna at once.
+SLOW_CREATE_MS = 1000
+# Long enough for another tab's whole edit to finish while this update is with Klarna.
+SLOW_UPDATE_MS = 1500
 
 
 def the_payment(app: Flask) -> Payment:
@@ -42,11 +56,16 @@ def session_data(server: LiveServer, session_id: str) -> dict:
 
 
 def test_payment_page_creates_one_session_with_the_cart_and_no_personal_data(
-    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="storefront.klarna")
     state = open_payment_page(client, "GB", (("TEE-ORG", 2),))
     payment = the_payment(seeded)
     data = session_data(emulator_server, state["session_id"])
+    key = f"key={payment.callback_secret}"
     assert klarna_operations(emulator_server) == ["create_session"]
     assert payment.klarna_session_id == state["session_id"]
     assert payment.client_token == state["client_token"]
@@ -54,9 +73,106 @@ def test_payment_page_creates_one_session_with_the_cart_and_no_personal_data(
     assert payment.session_expires_at is not None
     assert data["intent"] == "buy"
     assert data["merchant_reference1"] == payment.order_number
-    assert data["merchant_urls"]["authorization"].endswith(f"key={payment.callback_secret}")
+    assert data["merchant_urls"] == {
+        "authorization": f"http://localhost/klarna/authorization?{key}",
+        "confirmation": f"http://localhost/orders/{payment.order_number}",
+        "notification": f"http://localhost/klarna/notification?{key}",
+    }
     assert "billing_address" not in data and "shipping_address" not in data
     assert state["authorize_data"]["billing_address"]["email"] == "customer@email.uk"
+    # The callback secret travels only to Klarna: the call log drops every URL's query.
+    assert "merchant_urls" in caplog.text
+    assert payment.callback_secret not in caplog.text
+
+
+@pytest.fixture
+def connections_at_klarna_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(operation, database connections checked out of the pool) as each Klarna call is sent."""
+    seen: list[tuple[str, int]] = []
+    send = KlarnaClient._attempt
+
+    def counting(client: KlarnaClient, fields: dict[str, Any], *args: Any) -> Any:
+        seen.append((fields["operation"], db.engine.pool.checkedout()))
+        return send(client, fields, *args)
+
+    monkeypatch.setattr(KlarnaClient, "_attempt", counting)
+    return seen
+
+
+def test_payment_session_calls_and_create_order_hold_no_database_connection(
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    connections_at_klarna_calls: list[tuple[str, int]],
+) -> None:
+    open_payment_page(client, "GB")
+    edit(client, "items/TEE-ORG/quantity", {"quantity": "2"})
+    edit(client, "session")  # the widget could not load: is the session still there?
+    emulator_of(emulator_server).store.advance_clock(49 * HOUR)
+    state = edit(client, "items/TEE-ORG/quantity", {"quantity": "3"})["payment"]
+    assert (
+        place(client, state, authorize(emulator_server, state)["authorization_token"]).status_code
+        == 303
+    )
+    assert connections_at_klarna_calls == [
+        ("create_session", 0),
+        ("update_session", 0),
+        ("read_session", 0),
+        ("read_session", 0),
+        ("update_session", 0),  # 404: the session expired at Klarna
+        ("create_session", 0),
+        ("create_order", 0),
+    ]
+
+
+def second_tab(app: Flask, client: ShopClient) -> ShopClient:
+    """The shopper's second tab: the same session cookie, its own client."""
+    tab: ShopClient = app.test_client()  # type: ignore[assignment]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    tab.set_cookie("session", cookie.value)
+    return tab
+
+
+def test_payment_pages_loaded_at_once_store_one_session_and_both_show_it(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    switch_market(client, "GB")
+    add(client, "TEE-ORG")
+    complete_checkout(client, "GB")
+    add_fault(emulator_server, "create_session", delay_ms=SLOW_CREATE_MS, count=2)
+    tab = second_tab(seeded, client)
+    pages = run_together(
+        [lambda: client.get("/checkout/payment"), lambda: tab.get("/checkout/payment")]
+    )
+    stored = the_payment(seeded).klarna_session_id
+    # Neither load waited for the other's Klarna call: both created a session, one was kept.
+    assert klarna_operations(emulator_server) == ["create_session", "create_session"]
+    assert [widget_state(page)["session_id"] for page in pages] == [stored, stored]
+    with seeded.app_context():
+        kinds = db.session.scalars(sa.select(PaymentEvent.kind)).all()
+    assert kinds == ["session_created"]
+
+
+def test_payment_edit_whose_update_reaches_klarna_last_is_sent_again_on_the_next_load(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    tab = second_tab(seeded, client)
+    store = emulator_of(emulator_server).store
+    add_fault(emulator_server, "update_session", delay_ms=SLOW_UPDATE_MS)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        older = pool.submit(edit, client, "items/TEE-ORG/quantity", {"quantity": "2"})
+        wait_until(lambda: not store.faults.get("update_session"))  # its update is at Klarna
+        newer = edit(tab, "items/TEE-ORG/quantity", {"quantity": "3"})
+        older.result()
+    # Klarna applied the older edit last, after the shop had stored the newer one.
+    assert session_data(emulator_server, state["session_id"])["order_lines"][0]["quantity"] == 2
+    before = last_request_id(emulator_server)
+    again = widget_state(client.get("/checkout/payment"))
+    assert klarna_operations(emulator_server, since=before) == ["update_session", "read_session"]
+    assert session_data(emulator_server, state["session_id"])["order_lines"][0]["quantity"] == 3
+    assert again["session_id"] == newer["payment"]["session_id"] == state["session_id"]
 
 
 def test_payment_page_shows_klarnas_category_names_and_badges(
@@ -175,6 +291,24 @@ def test_payment_session_is_dropped_when_the_cart_becomes_empty(
     assert kinds == ["session_created", "session_discarded"]
 
 
+def test_payment_session_is_dropped_when_the_cart_page_empties_the_cart(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    open_payment_page(client, "GB", (("TEE-ORG", 1), ("BOOK-BRD", 1)))
+    client.post_form("/cart/items/TEE-ORG/remove")
+    assert the_payment(seeded).klarna_session_id is not None  # one line is left
+    before = last_request_id(emulator_server)
+    removed = client.post_form("/cart/items/BOOK-BRD/remove")
+    payment = the_payment(seeded)
+    assert removed.status_code == 302
+    assert payment.klarna_session_id is None and payment.client_token is None
+    assert payment.callback_secret is None and payment.payload_fingerprint is None
+    assert klarna_operations(emulator_server, since=before) == []
+    with seeded.app_context():
+        kinds = db.session.scalars(sa.select(PaymentEvent.kind).order_by(PaymentEvent.id)).all()
+    assert kinds == ["session_created", "session_discarded"]
+
+
 def test_payment_page_without_javascript_edits_by_post_redirect_get(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
@@ -217,7 +351,6 @@ def test_payment_page_explains_klarna_outage_with_a_reference(
 ) -> None:
     control = emulator_server.app.test_client()
     control.post("/_emulator/faults", json={"operation": "create_session", "status": status})
-    from tests.support.shopping import add, complete_checkout, switch_market
 
     switch_market(client, "GB")
     add(client, "TEE-ORG")
@@ -230,7 +363,8 @@ def test_payment_page_explains_klarna_outage_with_a_reference(
     assert f"(Reference: {correlation_id})" in text
     assert 'id="klarna-widget-state"' not in text
     with seeded.app_context():
-        assert db.session.scalars(sa.select(Payment.klarna_session_id)).all() == []
+        # The payment (its order number reserved) holds no session.
+        assert db.session.scalars(sa.select(Payment.klarna_session_id)).all() == [None]
 
 
 def test_payment_recheck_replaces_a_session_klarna_no_longer_knows(

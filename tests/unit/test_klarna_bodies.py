@@ -34,7 +34,15 @@ def test_session_body_is_the_cart_for_a_purchase_without_personal_data(market: s
     assert {key: body[key] for key in build_payload(snapshot)} == build_payload(snapshot)
     assert body["intent"] == "buy"
     assert body["merchant_reference1"] == "FF-7K3Q-M9XD"
-    assert body["merchant_urls"] == {"authorization": MERCHANT.authorization_url}
+    assert body["merchant_urls"] == {
+        "authorization": MERCHANT.authorization_url,
+        "confirmation": MERCHANT.confirmation_url,
+        "notification": MERCHANT.notification_url,
+    }
+    assert body["merchant_urls"] == {
+        "authorization": MERCHANT.authorization_url,
+        **order_body(snapshot, MERCHANT)["merchant_urls"],
+    }
     assert not set(PERSONAL) & set(body)
     assert payload_problems(body) == []
 

@@ -93,9 +93,13 @@ class CheckoutPage:
         """Wait until the widget has loaded and Buy can be pressed."""
         expect(self.buy_button).to_be_enabled()
 
+    def quantity(self, product: str) -> Locator:
+        """The quantity field of a product's line."""
+        return self.page.get_by_role("spinbutton", name=f"Quantity of {product}")
+
     def set_quantity(self, product: str, quantity: int) -> None:
         """Type a new quantity (the page sends it after a short pause)."""
-        self.page.get_by_role("spinbutton", name=f"Quantity of {product}").fill(str(quantity))
+        self.quantity(product).fill(str(quantity))
 
     def apply_coupon(self, code: str) -> None:
         """Apply a coupon on the payment page."""
