@@ -46,8 +46,12 @@ def test_checkout_totals_match_the_klarna_payload(
     page.get_by_label("Country").select_option(market)
     page.get_by_role("button", name="Change").click()
     expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
-    for product in products:
+    for count, product in enumerate(products, start=1):
         page.get_by_role("button", name=f"Add to cart ({product})").click()
+        # Wait for this add's page before the next click, which could cancel its load. The
+        # status reads the same after every add; the cart count tells this add's page apart.
+        expect(page.locator(".cart-count")).to_contain_text(f"({count} item")
+        expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
     page.get_by_role("link", name="Cart").click()
     page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
     page.get_by_role("button", name="Update quantity of " + products[0]).click()
