@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import html
-import re
+from collections import Counter, defaultdict
 
 import pytest
 from flask import Flask
 
+from storefront.forms import UNSTORABLE_MESSAGE
 from storefront.klarna.payloads import build_payload
 from storefront.klarna.preflight import payload_problems
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import CART_KEY, today
 from tests.support.client import ShopClient
+from tests.support.html_elements import Element, page_elements
 from tests.support.shopping import (
     FIRST_SHIPPING_METHOD,
     add,
@@ -22,12 +23,36 @@ from tests.support.shopping import (
     switch_market,
 )
 
-FIELD_ERROR = re.compile(r'<p class="field-error" id="([\w-]+)-error">([^<]*)</p>')
+
+def elements_by_id(page: str) -> dict[str, Element]:
+    """The page's elements that have an id, by id."""
+    return {
+        element.attrs["id"]: element for element in page_elements(page) if "id" in element.attrs
+    }
 
 
-def field_errors(page: str) -> dict[str, str]:
-    """Field id -> the error shown next to it."""
-    return {field: html.unescape(text) for field, text in FIELD_ERROR.findall(page)}
+def field_errors(page: str) -> dict[str | None, list[str]]:
+    """Field id (or tag) -> the errors shown beside it, found through its aria-describedby.
+
+    Errors that no field's aria-describedby names are listed under None.
+    """
+    elements = page_elements(page)
+    described = {
+        described_id: element.attrs.get("id", element.tag)
+        for element in elements
+        for described_id in element.attrs.get("aria-describedby", "").split()
+    }
+    errors = defaultdict(list)
+    for element in elements:
+        if "field-error" in element.classes:
+            errors[described.get(element.attrs["id"])].append(element.text)
+    return dict(errors)
+
+
+def description(page: str, element_id: str) -> list[str]:
+    """The texts an element's aria-describedby names, in its order."""
+    by_id = elements_by_id(page)
+    return [by_id[id_].text for id_ in by_id[element_id].attrs["aria-describedby"].split()]
 
 
 def payload_of(app: Flask, client: ShopClient) -> dict:
@@ -96,7 +121,8 @@ def test_checkout_details_show_klarnas_rules_next_to_the_fields(
     add(client, "TEE-ORG")
     page = client.post_form("/checkout/details", details_form(market, **changes))
     assert page.status_code == 200
-    assert field_errors(page.get_data(as_text=True)) == errors
+    shown = {field: [message] for field, message in errors.items()}
+    assert field_errors(page.get_data(as_text=True)) == shown
     assert payload_of(seeded, client).get("billing_address") is None
 
 
@@ -150,6 +176,7 @@ def test_checkout_refuses_a_shipping_method_of_another_market(
     client.post_form("/checkout/details", details_form("GB"))
     page = client.post_form("/checkout/shipping", {"method": FIRST_SHIPPING_METHOD["SE"]})
     assert page.status_code == 200
+    assert field_errors(page.get_data(as_text=True)) == {"fieldset": ["Not a valid choice."]}
     assert client.get("/checkout/summary").location == "/checkout/shipping"
 
 
@@ -161,3 +188,27 @@ def test_checkout_summary_lists_lines_addresses_and_the_next_step(
     assert "The Bread Book" in page
     assert "10 New Burlington Street" in page
     assert "Next: payment" in page
+
+
+def test_checkout_details_give_each_error_its_own_id_and_describe_fields_by_hint_and_errors(
+    seeded: Flask, client: ShopClient
+) -> None:
+    add(client, "TEE-ORG")
+    phone_hint = "At least 5 characters, e.g. +44 7700 900123"
+    assert description(client.get("/checkout/details").get_data(as_text=True), "phone") == [
+        phone_hint
+    ]
+    # A NUL in a name breaks two rules: the name's letters and what the database can store.
+    invalid = details_form("GB", **{"billing-given_name": "Ann\x00", "phone": "+44"})
+    page = client.post_form("/checkout/details", invalid).get_data(as_text=True)
+    ids = Counter(element.attrs["id"] for element in page_elements(page) if "id" in element.attrs)
+    assert [id_ for id_, count in ids.items() if count > 1] == []
+    assert description(page, "billing-given_name") == [
+        UNSTORABLE_MESSAGE,
+        "Use letters, spaces and - ' . only.",
+    ]
+    assert description(page, "phone") == [
+        phone_hint,
+        "Enter a phone number of 5 to 99 characters.",
+    ]
+    assert None not in field_errors(page)
