@@ -10,8 +10,11 @@ from flask import Flask
 from storefront.forms import UNSTORABLE_MESSAGE
 from storefront.klarna.payloads import build_payload
 from storefront.klarna.preflight import payload_problems
+from storefront.markets import MARKETS
+from storefront.pricing import price_order
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
+from storefront.snapshot import CheckoutSnapshot
 from storefront.views.shopper import CART_KEY, today
 from tests.support.client import ShopClient
 from tests.support.html_elements import Element, page_elements
@@ -55,13 +58,24 @@ def description(page: str, element_id: str) -> list[str]:
     return [by_id[id_].text for id_ in by_id[element_id].attrs["aria-describedby"].split()]
 
 
-def payload_of(app: Flask, client: ShopClient) -> dict:
-    """The Klarna payload, with customer data, for the client's cart."""
+def snapshot_of(app: Flask, client: ShopClient) -> CheckoutSnapshot:
+    """The checkout snapshot of the client's cart."""
     with client.session_transaction() as session:
         token = session[CART_KEY]
     with app.test_request_context():
-        snapshot = checkout_snapshot(find_cart(token), today=today())
-        return build_payload(snapshot, include_customer=True)
+        return checkout_snapshot(find_cart(token), today=today())
+
+
+def payload_of(app: Flask, client: ShopClient) -> dict:
+    """The Klarna payload, with customer data, for the client's cart."""
+    return build_payload(snapshot_of(app, client), include_customer=True)
+
+
+def tax_breakdown(page: str) -> list[str]:
+    """The lines of the page's "Tax breakdown" list."""
+    elements = page_elements(page)
+    breakdown = next(e for e in elements if e.attrs.get("aria-label") == "Tax breakdown")
+    return [element.text for element in elements if element.parent is breakdown]
 
 
 @pytest.mark.parametrize("market", ["US", "GB", "DE", "SE"])
@@ -156,6 +170,43 @@ def test_checkout_separate_shipping_address_is_checked_and_used(
     assert payload["billing_address"]["region"] == "NY"
     # Texas taxes the tee and the shipping at 6.25 %: (2500 + 599) * 6.25 % = 193.69.
     assert payload["order_tax_amount"] == 194
+
+
+def test_checkout_summary_breaks_swedish_vat_down_per_rate(
+    seeded: Flask, client: ShopClient
+) -> None:
+    switch_market(client, "SE")
+    add(client, "TEE-ORG", 2)  # 25 %
+    add(client, "COF-BEAN")  # food, 12 %
+    add(client, "BOOK-BRD")  # books, 6 %
+    page = complete_checkout(client, "SE").get_data(as_text=True)
+    tax_by_rate = defaultdict(int)
+    for line in price_order(snapshot_of(seeded, client)).lines:
+        tax_by_rate[line.tax_rate_bp] += line.tax_minor
+    sek = MARKETS["SE"].format_amount
+    assert tax_breakdown(page) == [
+        f"Includes VAT 25 %: {sek(tax_by_rate[2500])}",
+        f"Includes VAT 12 %: {sek(tax_by_rate[1200])}",
+        f"Includes VAT 6 %: {sek(tax_by_rate[600])}",
+    ]
+    assert sum(tax_by_rate.values()) == payload_of(seeded, client)["order_tax_amount"]
+
+
+def test_checkout_summary_shows_new_york_sales_tax(seeded: Flask, client: ShopClient) -> None:
+    switch_market(client, "US")
+    add(client, "TEE-ORG", 2)
+    add(client, "CHOC-DRK")  # candy: taxed in New York
+    add(client, "COF-BEAN")  # groceries: exempt
+    page = complete_checkout(client, "US").get_data(as_text=True)
+    sales_tax = price_order(snapshot_of(seeded, client)).sales_tax_minor
+    usd = MARKETS["US"].format_amount
+    by_id = elements_by_id(page)
+    assert by_id["sales-tax"].parent.text.split() == ["Sales", "tax", "(NY)", usd(sales_tax)]
+    assert tax_breakdown(page) == [f"Sales tax 4 %: {usd(sales_tax)}"]
+    klarna_lines = payload_of(seeded, client)["order_lines"]
+    assert [line["total_amount"] for line in klarna_lines if line["type"] == "sales_tax"] == [
+        sales_tax
+    ]
 
 
 def test_checkout_steps_cannot_be_skipped(seeded: Flask, client: ShopClient) -> None:

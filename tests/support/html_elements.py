@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 # Elements that never have an end tag, so never hold text (the media ones left out: no media).
@@ -11,10 +11,11 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
 
 @dataclass
 class Element:
-    """One element of a page: its tag, its attributes and all the text inside it."""
+    """One element of a page: its tag, its attributes, all the text inside it, its parent."""
 
     tag: str
     attrs: dict[str, str]
+    parent: Element | None = field(default=None, repr=False, compare=False)
     text: str = ""
 
     @property
@@ -33,7 +34,8 @@ class _ElementCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Record the element; keep it open for text unless it is void."""
-        element = Element(tag, {name: value or "" for name, value in attrs})
+        parent = self.open[-1] if self.open else None
+        element = Element(tag, {name: value or "" for name, value in attrs}, parent)
         self.elements.append(element)
         if tag not in VOID_ELEMENTS:
             self.open.append(element)
