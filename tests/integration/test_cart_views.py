@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from storefront.klarna.payloads import build_payload
 from storefront.models import Cart
@@ -91,6 +92,23 @@ def test_cart_ignores_prices_and_totals_posted_by_the_client(
     assert order_amount(seeded, client) == 2000
 
 
+def signed_session(secret_key: str, data: dict) -> str:
+    """A session cookie holding `data`, signed the way Flask signs one with `secret_key`."""
+    signer = Flask(__name__)
+    signer.secret_key = secret_key
+    return SecureCookieSessionInterface().get_signing_serializer(signer).dumps(data)
+
+
+def show_cart_and_change_lamp(client: ShopClient, cookie: str, csrf_token: str) -> str:
+    """With `cookie` as the session: read the cart page, then post the lamp's quantity as 1."""
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    client.set_cookie(name, cookie)
+    page = client.get("/cart").get_data(as_text=True)
+    client.set_cookie(name, cookie)  # the page answered with a fresh session of its own
+    client.post("/cart/items/LAMP-DSK/quantity", data={"csrf_token": csrf_token, "quantity": "1"})
+    return page
+
+
 def test_cart_of_another_session_cannot_be_read_or_changed(seeded: Flask) -> None:
     alice, mallory = seeded.test_client(), seeded.test_client()
     add(alice, "LAMP-DSK", 3)
@@ -99,9 +117,19 @@ def test_cart_of_another_session_cannot_be_read_or_changed(seeded: Flask) -> Non
     mallory.post_form("/cart/items/LAMP-DSK/quantity", {"quantity": "1"})
     mallory.post_form("/cart/items/LAMP-DSK/remove")
     assert quantities(seeded, alice) == {"LAMP-DSK": 3}
-    # A forged cookie cannot name Alice's cart: the session is signed.
-    mallory.set_cookie("session", "forged.cookie.value")
-    assert "Desk Lamp" not in mallory.get("/cart").get_data(as_text=True)
+    # Mallory's own session, with Alice's cart token put in, signed with a key of her own.
+    csrf_token = mallory.csrf_token()
+    with alice.session_transaction() as session:
+        alices_cart = session[CART_KEY]
+    with mallory.session_transaction() as session:
+        stolen = {**session, CART_KEY: alices_cart}
+    page = show_cart_and_change_lamp(mallory, signed_session("mallorys-key", stolen), csrf_token)
+    assert "Your cart is empty." in page
+    assert quantities(seeded, alice) == {"LAMP-DSK": 3}
+    # Signed with the shop's key, the same cookie would do both: only the signature stops her.
+    page = show_cart_and_change_lamp(mallory, signed_session(seeded.secret_key, stolen), csrf_token)
+    assert "Desk Lamp" in page
+    assert quantities(seeded, alice) == {"LAMP-DSK": 1}
 
 
 def test_cart_needs_a_csrf_token_for_every_change(seeded: Flask, client: ShopClient) -> None:
