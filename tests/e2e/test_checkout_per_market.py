@@ -1,9 +1,11 @@
 """In Chromium, per market: add products, apply a coupon, enter addresses, choose shipping,
-and see the totals the Klarna payload builder computes."""
+and see the totals the Klarna payload builder computes; and on each page of the way, every
+control has a name and nothing scrolls sideways on a phone."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +18,7 @@ from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import today
-from tests.e2e.pages.checkout import fill_address
+from tests.e2e.pages.checkout import SHIPPING, fill_address
 from tests.support.live_server import LiveServer
 
 # market -> (coupon, products to add, shipping method label starts with)
@@ -46,8 +48,12 @@ def test_checkout_totals_match_the_klarna_payload(
     page.get_by_label("Country").select_option(market)
     page.get_by_role("button", name="Change").click()
     expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
-    for product in products:
+    for count, product in enumerate(products, start=1):
         page.get_by_role("button", name=f"Add to cart ({product})").click()
+        # Wait for this add's page before the next click, which could cancel its load. The
+        # status reads the same after every add; the cart count tells this add's page apart.
+        expect(page.locator(".cart-count")).to_contain_text(f"({count} item")
+        expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
     page.get_by_role("link", name="Cart").click()
     page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
     page.get_by_role("button", name="Update quantity of " + products[0]).click()
@@ -71,6 +77,16 @@ def test_checkout_totals_match_the_klarna_payload(
     assert console_errors == []
 
 
+SHOPPING_PAGES = [
+    "/",
+    "/products/desk-lamp",
+    "/cart",
+    "/checkout/details",
+    "/checkout/shipping",
+    "/checkout/summary",
+]
+PHONE = {"width": 390, "height": 844}
+
 # A control's accessible name as browsers compute it for the common cases used in the shop:
 # aria-label, aria-labelledby, a <label>, or (for buttons) the text inside.
 UNNAMED_CONTROLS = """
@@ -84,32 +100,48 @@ controls => controls.filter(el => el.offsetParent !== null).filter(el => {
 """
 
 
-def test_every_control_on_the_shopping_pages_has_an_accessible_name(page: Page) -> None:
+def shopping_pages(page: Page, market: str) -> Iterator[str]:
+    """Shop in `market` from the home page to the summary, pausing on each page (by path).
+
+    The details page pauses once submitted empty, with the errors beside its fields shown.
+    """
     page.goto("/")
-    page.get_by_role("button", name="Add to cart (Desk Lamp)").click()
-    # Wait for the add to land before leaving the page, or the next goto can cancel it.
-    expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
-    visited = ["/", "/products/desk-lamp", "/cart", "/checkout/details"]
-    unnamed = {}
-    for path in visited:
-        page.goto(path)
-        controls = page.locator("input:not([type=hidden]), select, textarea, button")
-        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
-    fill_address(page, "GB")
-    page.get_by_role("button", name="Save and continue").click()
-    expect(page).to_have_url(re.compile(r"/checkout/shipping$"))
-    for path in ("/checkout/shipping",):
-        controls = page.locator("input:not([type=hidden]), select, textarea, button")
-        unnamed[path] = controls.evaluate_all(UNNAMED_CONTROLS)
-    assert unnamed == {path: [] for path in [*visited, "/checkout/shipping"]}
-
-
-def test_details_form_works_on_a_phone_sized_screen(page: Page) -> None:
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/products/organic-cotton-tee")
+    page.get_by_label("Country").select_option(market)
+    page.get_by_role("button", name="Change").click()
+    expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
+    yield "/"
+    page.goto("/products/desk-lamp")
+    yield "/products/desk-lamp"
     page.get_by_role("button", name="Add to cart").click()
-    page.goto("/checkout/details")
+    expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
+    page.get_by_role("link", name="Cart").click()
+    expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
+    yield "/cart"
+    page.get_by_role("link", name="Go to checkout").click()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Enter at least two characters.").first).to_be_visible()
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 390
+    yield "/checkout/details"
+    fill_address(page, market)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(re.compile(r"/checkout/shipping$"))
+    yield "/checkout/shipping"
+    page.get_by_label(re.compile(f"^{SHIPPING[market]}")).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Order summary", level=1)).to_be_visible()
+    yield "/checkout/summary"
+
+
+@pytest.mark.parametrize("market", list(MARKETS))
+def test_shopping_pages_name_every_control_and_fit_a_phone_sized_screen(
+    page: Page, market: str
+) -> None:
+    desktop = page.viewport_size
+    controls = page.locator("input:not([type=hidden]), select, textarea, button")
+    seen = {}
+    for path in shopping_pages(page, market):
+        unnamed = controls.evaluate_all(UNNAMED_CONTROLS)
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.set_viewport_size(desktop)
+        seen[path] = {"unnamed": unnamed, "scrolls_sideways_px": max(0, width - PHONE["width"])}
+    assert seen == {path: {"unnamed": [], "scrolls_sideways_px": 0} for path in SHOPPING_PAGES}

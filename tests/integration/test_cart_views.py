@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from storefront.klarna.payloads import build_payload
 from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
+from storefront.shipping import shipping_method
 from storefront.views.shopper import CART_KEY, today
 from tests.support.client import ShopClient
-from tests.support.shopping import add, flashes, switch_market
+from tests.support.shopping import add, details_form, flashes, switch_market
 
 
 def cart_of(app: Flask, client: ShopClient) -> Cart | None:
@@ -31,12 +33,17 @@ def quantities(app: Flask, client: ShopClient) -> dict[str, int]:
         return {line.product.sku: line.quantity for line in cart.lines} if cart else {}
 
 
-def order_amount(app: Flask, client: ShopClient) -> int:
-    """The Klarna order_amount of the client's cart, from the payload builder."""
+def payload_of(app: Flask, client: ShopClient) -> dict:
+    """The Klarna payload the builder makes of the client's cart."""
     with client.session_transaction() as session:
         token = session[CART_KEY]
     with app.test_request_context():
-        return build_payload(checkout_snapshot(find_cart(token), today=today()))["order_amount"]
+        return build_payload(checkout_snapshot(find_cart(token), today=today()))
+
+
+def order_amount(app: Flask, client: ShopClient) -> int:
+    """The Klarna order_amount of the client's cart, from the payload builder."""
+    return payload_of(app, client)["order_amount"]
 
 
 def test_cart_add_change_remove_redirects_after_each_post(
@@ -84,11 +91,44 @@ def test_cart_unknown_product_is_a_message_not_a_500(seeded: Flask, client: Shop
     assert client.get("/products/no-such-product").status_code == 404
 
 
-def test_cart_ignores_prices_and_totals_posted_by_the_client(
-    seeded: Flask, client: ShopClient
-) -> None:
-    add(client, "TEE-ORG", 1, unit_price="1", price="0.01", total="1", order_amount="1")
-    assert order_amount(seeded, client) == 2000
+POSTED_PRICES = {
+    "unit_price": "1",
+    "price": "0.01",
+    "total": "1",
+    "order_amount": "1",
+    "tax_rate": "0",
+}
+
+
+def test_cart_and_checkout_ignore_prices_and_totals_posted_by_the_client(seeded: Flask) -> None:
+    honest, forger = seeded.test_client(), seeded.test_client()
+    for client, posted in ((honest, {}), (forger, POSTED_PRICES)):
+        add(client, "TEE-ORG", 1, **posted)
+        assert order_amount(seeded, client) == 2000
+        client.post_form("/cart/items/TEE-ORG/quantity", {"quantity": "2", **posted})
+        assert order_amount(seeded, client) == 4000
+        client.post_form("/checkout/details", details_form("GB"))
+        client.post_form("/checkout/shipping", {"method": "standard", **posted})
+    fee = shipping_method("GB", "standard").fee_for(4000)
+    assert order_amount(seeded, forger) == 4000 + fee
+    assert payload_of(seeded, forger) == payload_of(seeded, honest)
+
+
+def signed_session(secret_key: str, data: dict) -> str:
+    """A session cookie holding `data`, signed the way Flask signs one with `secret_key`."""
+    signer = Flask(__name__)
+    signer.secret_key = secret_key
+    return SecureCookieSessionInterface().get_signing_serializer(signer).dumps(data)
+
+
+def show_cart_and_change_lamp(client: ShopClient, cookie: str, csrf_token: str) -> str:
+    """With `cookie` as the session: read the cart page, then post the lamp's quantity as 1."""
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    client.set_cookie(name, cookie)
+    page = client.get("/cart").get_data(as_text=True)
+    client.set_cookie(name, cookie)  # the page answered with a fresh session of its own
+    client.post("/cart/items/LAMP-DSK/quantity", data={"csrf_token": csrf_token, "quantity": "1"})
+    return page
 
 
 def test_cart_of_another_session_cannot_be_read_or_changed(seeded: Flask) -> None:
@@ -99,9 +139,19 @@ def test_cart_of_another_session_cannot_be_read_or_changed(seeded: Flask) -> Non
     mallory.post_form("/cart/items/LAMP-DSK/quantity", {"quantity": "1"})
     mallory.post_form("/cart/items/LAMP-DSK/remove")
     assert quantities(seeded, alice) == {"LAMP-DSK": 3}
-    # A forged cookie cannot name Alice's cart: the session is signed.
-    mallory.set_cookie("session", "forged.cookie.value")
-    assert "Desk Lamp" not in mallory.get("/cart").get_data(as_text=True)
+    # Mallory's own session, with Alice's cart token put in, signed with a key of her own.
+    csrf_token = mallory.csrf_token()
+    with alice.session_transaction() as session:
+        alices_cart = session[CART_KEY]
+    with mallory.session_transaction() as session:
+        stolen = {**session, CART_KEY: alices_cart}
+    page = show_cart_and_change_lamp(mallory, signed_session("mallorys-key", stolen), csrf_token)
+    assert "Your cart is empty." in page
+    assert quantities(seeded, alice) == {"LAMP-DSK": 3}
+    # Signed with the shop's key, the same cookie would do both: only the signature stops her.
+    page = show_cart_and_change_lamp(mallory, signed_session(seeded.secret_key, stolen), csrf_token)
+    assert "Desk Lamp" in page
+    assert quantities(seeded, alice) == {"LAMP-DSK": 1}
 
 
 def test_cart_needs_a_csrf_token_for_every_change(seeded: Flask, client: ShopClient) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import html
-import re
+from collections import Counter, defaultdict
 
 import pytest
 from flask import Flask
 
+from storefront.forms import UNSTORABLE_MESSAGE
 from storefront.klarna.payloads import build_payload
 from storefront.klarna.preflight import payload_problems
+from storefront.markets import MARKETS
+from storefront.pricing import price_order
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
+from storefront.snapshot import CheckoutSnapshot
 from storefront.views.shopper import CART_KEY, today
 from tests.support.client import ShopClient
+from tests.support.html_elements import Element, page_elements
 from tests.support.shopping import (
     FIRST_SHIPPING_METHOD,
     add,
@@ -22,21 +26,56 @@ from tests.support.shopping import (
     switch_market,
 )
 
-FIELD_ERROR = re.compile(r'<p class="field-error" id="([\w-]+)-error">([^<]*)</p>')
+
+def elements_by_id(page: str) -> dict[str, Element]:
+    """The page's elements that have an id, by id."""
+    return {
+        element.attrs["id"]: element for element in page_elements(page) if "id" in element.attrs
+    }
 
 
-def field_errors(page: str) -> dict[str, str]:
-    """Field id -> the error shown next to it."""
-    return {field: html.unescape(text) for field, text in FIELD_ERROR.findall(page)}
+def field_errors(page: str) -> dict[str | None, list[str]]:
+    """Field id (or tag) -> the errors shown beside it, found through its aria-describedby.
+
+    Errors that no field's aria-describedby names are listed under None.
+    """
+    elements = page_elements(page)
+    described = {
+        described_id: element.attrs.get("id", element.tag)
+        for element in elements
+        for described_id in element.attrs.get("aria-describedby", "").split()
+    }
+    errors = defaultdict(list)
+    for element in elements:
+        if "field-error" in element.classes:
+            errors[described.get(element.attrs["id"])].append(element.text)
+    return dict(errors)
+
+
+def description(page: str, element_id: str) -> list[str]:
+    """The texts an element's aria-describedby names, in its order."""
+    by_id = elements_by_id(page)
+    return [by_id[id_].text for id_ in by_id[element_id].attrs["aria-describedby"].split()]
+
+
+def snapshot_of(app: Flask, client: ShopClient) -> CheckoutSnapshot:
+    """The checkout snapshot of the client's cart."""
+    with client.session_transaction() as session:
+        token = session[CART_KEY]
+    with app.test_request_context():
+        return checkout_snapshot(find_cart(token), today=today())
 
 
 def payload_of(app: Flask, client: ShopClient) -> dict:
     """The Klarna payload, with customer data, for the client's cart."""
-    with client.session_transaction() as session:
-        token = session[CART_KEY]
-    with app.test_request_context():
-        snapshot = checkout_snapshot(find_cart(token), today=today())
-        return build_payload(snapshot, include_customer=True)
+    return build_payload(snapshot_of(app, client), include_customer=True)
+
+
+def tax_breakdown(page: str) -> list[str]:
+    """The lines of the page's "Tax breakdown" list."""
+    elements = page_elements(page)
+    breakdown = next(e for e in elements if e.attrs.get("aria-label") == "Tax breakdown")
+    return [element.text for element in elements if element.parent is breakdown]
 
 
 @pytest.mark.parametrize("market", ["US", "GB", "DE", "SE"])
@@ -96,7 +135,8 @@ def test_checkout_details_show_klarnas_rules_next_to_the_fields(
     add(client, "TEE-ORG")
     page = client.post_form("/checkout/details", details_form(market, **changes))
     assert page.status_code == 200
-    assert field_errors(page.get_data(as_text=True)) == errors
+    shown = {field: [message] for field, message in errors.items()}
+    assert field_errors(page.get_data(as_text=True)) == shown
     assert payload_of(seeded, client).get("billing_address") is None
 
 
@@ -132,6 +172,43 @@ def test_checkout_separate_shipping_address_is_checked_and_used(
     assert payload["order_tax_amount"] == 194
 
 
+def test_checkout_summary_breaks_swedish_vat_down_per_rate(
+    seeded: Flask, client: ShopClient
+) -> None:
+    switch_market(client, "SE")
+    add(client, "TEE-ORG", 2)  # 25 %
+    add(client, "COF-BEAN")  # food, 12 %
+    add(client, "BOOK-BRD")  # books, 6 %
+    page = complete_checkout(client, "SE").get_data(as_text=True)
+    tax_by_rate = defaultdict(int)
+    for line in price_order(snapshot_of(seeded, client)).lines:
+        tax_by_rate[line.tax_rate_bp] += line.tax_minor
+    sek = MARKETS["SE"].format_amount
+    assert tax_breakdown(page) == [
+        f"Includes VAT 25 %: {sek(tax_by_rate[2500])}",
+        f"Includes VAT 12 %: {sek(tax_by_rate[1200])}",
+        f"Includes VAT 6 %: {sek(tax_by_rate[600])}",
+    ]
+    assert sum(tax_by_rate.values()) == payload_of(seeded, client)["order_tax_amount"]
+
+
+def test_checkout_summary_shows_new_york_sales_tax(seeded: Flask, client: ShopClient) -> None:
+    switch_market(client, "US")
+    add(client, "TEE-ORG", 2)
+    add(client, "CHOC-DRK")  # candy: taxed in New York
+    add(client, "COF-BEAN")  # groceries: exempt
+    page = complete_checkout(client, "US").get_data(as_text=True)
+    sales_tax = price_order(snapshot_of(seeded, client)).sales_tax_minor
+    usd = MARKETS["US"].format_amount
+    by_id = elements_by_id(page)
+    assert by_id["sales-tax"].parent.text.split() == ["Sales", "tax", "(NY)", usd(sales_tax)]
+    assert tax_breakdown(page) == [f"Sales tax 4 %: {usd(sales_tax)}"]
+    klarna_lines = payload_of(seeded, client)["order_lines"]
+    assert [line["total_amount"] for line in klarna_lines if line["type"] == "sales_tax"] == [
+        sales_tax
+    ]
+
+
 def test_checkout_steps_cannot_be_skipped(seeded: Flask, client: ShopClient) -> None:
     assert client.get("/checkout/details").location == "/cart"
     add(client, "TEE-ORG")
@@ -150,6 +227,7 @@ def test_checkout_refuses_a_shipping_method_of_another_market(
     client.post_form("/checkout/details", details_form("GB"))
     page = client.post_form("/checkout/shipping", {"method": FIRST_SHIPPING_METHOD["SE"]})
     assert page.status_code == 200
+    assert field_errors(page.get_data(as_text=True)) == {"fieldset": ["Not a valid choice."]}
     assert client.get("/checkout/summary").location == "/checkout/shipping"
 
 
@@ -161,3 +239,27 @@ def test_checkout_summary_lists_lines_addresses_and_the_next_step(
     assert "The Bread Book" in page
     assert "10 New Burlington Street" in page
     assert "Next: payment" in page
+
+
+def test_checkout_details_give_each_error_its_own_id_and_describe_fields_by_hint_and_errors(
+    seeded: Flask, client: ShopClient
+) -> None:
+    add(client, "TEE-ORG")
+    phone_hint = "At least 5 characters, e.g. +44 7700 900123"
+    assert description(client.get("/checkout/details").get_data(as_text=True), "phone") == [
+        phone_hint
+    ]
+    # A NUL in a name breaks two rules: the name's letters and what the database can store.
+    invalid = details_form("GB", **{"billing-given_name": "Ann\x00", "phone": "+44"})
+    page = client.post_form("/checkout/details", invalid).get_data(as_text=True)
+    ids = Counter(element.attrs["id"] for element in page_elements(page) if "id" in element.attrs)
+    assert [id_ for id_, count in ids.items() if count > 1] == []
+    assert description(page, "billing-given_name") == [
+        UNSTORABLE_MESSAGE,
+        "Use letters, spaces and - ' . only.",
+    ]
+    assert description(page, "phone") == [
+        phone_hint,
+        "Enter a phone number of 5 to 99 characters.",
+    ]
+    assert None not in field_errors(page)

@@ -3,7 +3,8 @@
 Hypothesis generates at least 2,000 checkouts per run (1-30 lines, unit prices 1..1,000,000
 minor units, quantities 1..99, every tax class of every market, every coupon kind, every
 shipping method, every US state); each payload must pass the pre-flight validator and be
-accepted by the emulator's create-session endpoint with no BAD_VALUE.
+accepted by the emulator's create-session endpoint with no BAD_VALUE. The run fails if a tax
+class of a market, an applied coupon kind or a shipping method never turned up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from storefront.coupons import CouponKind, CouponTerms
 from storefront.klarna.payloads import build_payload
 from storefront.klarna.preflight import payload_problems
 from storefront.markets import MARKETS, TaxClass
+from storefront.pricing import price_order
 from storefront.sales_tax import US_STATES
 from storefront.shipping import SHIPPING_METHODS
 from storefront.snapshot import CheckoutSnapshot, LineItem
@@ -87,6 +89,8 @@ def test_every_generated_checkout_passes_preflight_and_the_emulator(
     emulator_server: LiveServer,
 ) -> None:
     accepted: list[int] = []
+    # What the payloads exercised: a strategy that stops generating one of these fails the test.
+    seen: dict[str, set] = {"tax classes": set(), "applied coupons": set(), "shipping": set()}
     klarna = requests.Session()
     klarna.auth = (EMULATOR_USERNAME, EMULATOR_PASSWORD)
 
@@ -106,7 +110,21 @@ def test_every_generated_checkout_passes_preflight_and_the_emulator(
         )
         assert response.status_code == 200, response.text
         accepted.append(payload["order_amount"])
+        market = snapshot.market.code
+        seen["tax classes"].update((market, item.tax_class) for item in snapshot.items)
+        applied = price_order(snapshot).coupon
+        seen["applied coupons"].add(applied.kind if applied else None)
+        seen["shipping"].add((market, snapshot.shipping_method.code))
 
     with klarna:
         check()
     assert len(accepted) >= EXAMPLES
+    assert seen == {
+        "tax classes": {(market, tax_class) for market in MARKETS for tax_class in TaxClass},
+        "applied coupons": {None, *CouponKind},
+        "shipping": {
+            (market, method.code)
+            for market, methods in SHIPPING_METHODS.items()
+            for method in methods
+        },
+    }
