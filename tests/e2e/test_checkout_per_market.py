@@ -18,7 +18,7 @@ from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import today
-from tests.e2e.pages.checkout import SHIPPING, fill_address
+from tests.e2e.pages.checkout import SHIPPING, add_to_cart, fill_address
 from tests.support.live_server import LiveServer
 
 # market -> (coupon, products to add, shipping method label starts with)
@@ -48,12 +48,7 @@ def test_checkout_totals_match_the_klarna_payload(
     page.get_by_label("Country").select_option(market)
     page.get_by_role("button", name="Change").click()
     expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
-    for count, product in enumerate(products, start=1):
-        page.get_by_role("button", name=f"Add to cart ({product})").click()
-        # Wait for this add's page before the next click, which could cancel its load. The
-        # status reads the same after every add; the cart count tells this add's page apart.
-        expect(page.locator(".cart-count")).to_contain_text(f"({count} item")
-        expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
+    add_to_cart(page, products)
     page.get_by_role("link", name="Cart").click()
     page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
     page.get_by_role("button", name="Update quantity of " + products[0]).click()

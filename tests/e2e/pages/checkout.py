@@ -29,6 +29,16 @@ def fill_address(page: Page, market: str) -> None:
         billing.get_by_label("State").select_option(address.region)
 
 
+def add_to_cart(page: Page, products: list[str]) -> None:
+    """From a page listing them, add each product to an empty cart, one page load at a time."""
+    for count, product in enumerate(products, start=1):
+        page.get_by_role("button", name=f"Add to cart ({product})").click()
+        # Wait for this add's page before the next click, which could cancel its load. The
+        # status reads the same after every add; the cart count tells this add's page apart.
+        expect(page.locator(".cart-count")).to_contain_text(f"({count} item")
+        expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
+
+
 class CheckoutPage:
     """What a shopper does from the home page to the payment page, and on it."""
 
@@ -41,9 +51,7 @@ class CheckoutPage:
         page.goto("/")
         page.get_by_label("Country").select_option(market)
         page.get_by_role("button", name="Change").click()
-        for product in products:
-            page.get_by_role("button", name=f"Add to cart ({product})").click()
-            expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
+        add_to_cart(page, products)
         page.goto("/checkout/details")
         fill_address(page, market)
         if email is not None:
