@@ -113,10 +113,10 @@ def region_problem(value: str, country: str) -> str | None:
     return None
 
 
-def text_problem(value: str, *, required: bool = True) -> str | None:
-    """Why a street or city line would be refused, or None."""
-    if required and not value:
-        return "This field is required."
+def text_problem(value: str, *, missing: str | None = None) -> str | None:
+    """Why a street or city line would be refused, or None; `missing`: its message if required."""
+    if missing is not None and not value:
+        return missing
     if len(value) > MAX_FIELD_LENGTH:
         return f"Use at most {MAX_FIELD_LENGTH} characters."
     return None
@@ -127,10 +127,12 @@ def address_problems(address: PostalAddress) -> dict[str, str]:
     checks = {
         "given_name": name_problem(address.given_name),
         "family_name": name_problem(address.family_name),
-        "street_address": text_problem(address.street_address),
-        "street_address2": text_problem(address.street_address2, required=False),
+        "street_address": text_problem(
+            address.street_address, missing="Enter your street address."
+        ),
+        "street_address2": text_problem(address.street_address2),
         "postal_code": postal_code_problem(address.postal_code, address.country),
-        "city": text_problem(address.city),
+        "city": text_problem(address.city, missing="Enter your town or city."),
         "region": region_problem(address.region, address.country),
     }
     return {field: problem for field, problem in checks.items() if problem}

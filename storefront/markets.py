@@ -31,6 +31,7 @@ class Market:
     country: str
     currency: str
     locale: str
+    phone_example: str  # shown as the phone field's hint: a number of this country's shape
     # VAT markets: prices include VAT at these rates. None: US-style, prices are net and
     # sales tax is added by ship-to state (storefront.sales_tax).
     vat_rates_bp: dict[TaxClass, int] | None = field(default=None, compare=False)
@@ -54,7 +55,7 @@ class Market:
 MARKETS: dict[str, Market] = {
     market.code: market
     for market in (
-        Market("US", "United States", "US", "USD", "en-US"),
+        Market("US", "United States", "US", "USD", "en-US", "+1 310 555 0123"),
         # UK: books and most food are zero-rated; confectionery is standard-rated.
         Market(
             "GB",
@@ -62,6 +63,7 @@ MARKETS: dict[str, Market] = {
             "GB",
             "GBP",
             "en-GB",
+            "+44 7700 900123",
             {
                 TaxClass.STANDARD: 2000,
                 TaxClass.BOOKS: 0,
@@ -75,6 +77,7 @@ MARKETS: dict[str, Market] = {
             "DE",
             "EUR",
             "de-DE",
+            "+49 151 23456789",
             {
                 TaxClass.STANDARD: 1900,
                 TaxClass.BOOKS: 700,
@@ -88,6 +91,7 @@ MARKETS: dict[str, Market] = {
             "SE",
             "SEK",
             "sv-SE",
+            "+46 70 123 45 67",
             {
                 TaxClass.STANDARD: 2500,
                 TaxClass.BOOKS: 600,

@@ -124,7 +124,7 @@ def test_checkout_summary_shows_the_payload_total_and_klarna_accepts_it(
         (
             "SE",
             {"billing-street_address": ""},
-            {"billing-street_address": "This field is required."},
+            {"billing-street_address": "Enter your street address."},
         ),
     ],
 )
@@ -239,6 +239,18 @@ def test_checkout_summary_lists_lines_addresses_and_the_next_step(
     assert "The Bread Book" in page
     assert "10 New Burlington Street" in page
     assert "Next: payment" in page
+
+
+@pytest.mark.parametrize("market", list(MARKETS))
+def test_checkout_details_phone_hint_is_a_number_of_the_markets_country(
+    seeded: Flask, client: ShopClient, market: str
+) -> None:
+    switch_market(client, market)
+    add(client, "TEE-ORG")
+    page = client.get("/checkout/details").get_data(as_text=True)
+    example = MARKETS[market].phone_example
+    assert description(page, "phone") == [f"At least 5 characters, e.g. {example}"]
+    assert example.startswith("+" + {"US": "1 ", "GB": "44 ", "DE": "49 ", "SE": "46 "}[market])
 
 
 def test_checkout_details_give_each_error_its_own_id_and_describe_fields_by_hint_and_errors(
