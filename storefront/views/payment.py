@@ -50,8 +50,14 @@ bp = Blueprint("payment", __name__, url_prefix="/checkout/payment")
 # How long the browser's place-order POST waits for an attempt already placing the order
 # (Klarna's callback, or the first of a double click) before showing the order page.
 PLACE_ORDER_WAIT_SECONDS = 15.0
-# The page parts an edit re-renders, by the id of their container (templates/payment/).
-FRAGMENTS = ("items", "delivery", "totals", "klarna")
+# The page parts an edit re-renders: [data-fragment] name -> template.
+FRAGMENTS = {
+    "items": "payment/_items.html",
+    "delivery": "payment/_delivery.html",
+    "totals": "payment/_totals.html",
+    "klarna": "payment/_klarna.html",
+    "cart_link": "_cart_link.html",  # the header's item count
+}
 
 Message = tuple[str, str]  # (category, text), as flash() takes them
 
@@ -148,7 +154,7 @@ def edited(cart: Cart | None, messages: list[Message], **context: Any) -> Respon
 
 def fragments(state: dict[str, Any]) -> dict[str, str]:
     """The page parts an edit changes, rendered as on the full page."""
-    return {name: render_template(f"payment/_{name}.html", **state) for name in FRAGMENTS}
+    return {name: render_template(template, **state) for name, template in FRAGMENTS.items()}
 
 
 def widget_state(page: PaymentPage) -> dict[str, Any]:

@@ -167,6 +167,7 @@ def test_quantity_typed_while_the_last_edit_is_answered_is_the_one_that_stays(
     first.release()  # the answer for 2 arrives while 3 is still being typed
     checkout.ready_to_buy()  # every edit answered, the widget loaded again
     expect(checkout.quantity("Organic Cotton Tee")).to_have_value("3")
+    expect(page.locator(".cart-count")).to_have_text("(3 items)")
     three_tees = checkout.total.inner_text()
     expect(checkout.widget.locator("#plan")).to_contain_text(three_tees)
     expect(page.locator("#buy-amount")).to_have_text(three_tees)

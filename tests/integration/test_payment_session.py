@@ -212,6 +212,7 @@ def test_payment_edit_updates_the_session_and_reads_back_the_categories(
     assert "Slice it." in answer["fragments"]["klarna"]
     assert data["order_lines"][0]["quantity"] == 3
     assert f'data-amount-minor="{data["order_amount"]}"' in answer["fragments"]["totals"]
+    assert "(3<span" in answer["fragments"]["cart_link"]  # the header's count follows the edit
     assert answer["payment"]["purchase_fingerprint"] != state["purchase_fingerprint"]
 
 
