@@ -3,7 +3,7 @@
 A payload that breaks one of these rules would come back as `400 BAD_VALUE`; checking first
 turns that into a `PreflightError` naming the fields the way Klarna would (e.g.
 `order_lines[0].total_tax_amount`), so a bad payload never leaves the shop.
-Rules and sources (reference section 4):
+Rules and sources:
 - limits and required fields: Klarna's Payments OpenAPI,
   https://docs.klarna.com/klarna-payments/api/payments-api
 - line and order arithmetic, VAT and US sales tax:
@@ -189,8 +189,9 @@ def _order_sum_problems(payload: Mapping[str, Any], lines: list[Mapping[str, Any
     """order_amount is the sum of the lines; order_tax_amount the sum of their tax.
 
     Klarna tolerates an order_tax_amount off by up to the "items quantity", a tolerance whose
-    meaning is UNCONFIRMED (reference 4.2); the shop never needs it, so it demands the exact
-    sum. With US `sales_tax` lines, the tax is their total (Klarna's US example).
+    meaning is UNCONFIRMED (docs/klarna-notes.md#order-tax-tolerance); the shop never needs
+    it, so it demands the exact sum. With US `sales_tax` lines, the tax is their total
+    (Klarna's US example).
     """
     problems = []
     line_total = sum(line["total_amount"] for line in lines)
