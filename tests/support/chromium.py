@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.system_packages import apt_install, can_apt_install
+
 # Keep a headless run quiet on a machine without internet.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,12 +73,8 @@ def ensure_chromium() -> bool:
         print("Playwright's download failed.", flush=True)
     if have_chromium():
         return True
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's chromium package with apt-get ...", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        apt_get = shutil.which("apt-get") or "apt-get"
-        subprocess.run([apt_get, "update", "-qq"], check=False, env=env)  # noqa: S603
-        subprocess.run([apt_get, "install", "-y", "-qq", "chromium"], check=False, env=env)  # noqa: S603
+    if can_apt_install():
+        apt_install("chromium")
     return have_chromium()
 
 
