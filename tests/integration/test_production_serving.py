@@ -8,93 +8,22 @@ them, so the shop keeps answering.
 
 from __future__ import annotations
 
-import os
-import secrets
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.support.production_shop import REPO_ROOT, free_port, gunicorn, running, shop_env
 from tests.support.system_packages import ensure_nginx
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 16
 # Long enough for a page on a loaded machine, short enough that a hang shows.
 ANSWER_WITHIN_SECONDS = 10.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
-    """Return once something accepts connections on the port; fail if the process ended."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"nothing listens on {port} after 30 s")
-
-
-@contextmanager
-def running(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    """Run a server until the block ends; its output is shown if it fails to start."""
-    process = subprocess.Popen(  # noqa: S603
-        command,
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_until_listening(port, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
-def shop_env(tmp_path: Path, public_port: int) -> dict[str, str]:
-    """A production environment: real settings, a migrated and seeded SQLite database."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")}
-    env.update(
-        SECRET_KEY=secrets.token_hex(32),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'shop.sqlite'}",
-        PUBLIC_URL=f"http://127.0.0.1:{public_port}/",
-        KLARNA_API_URL="https://api.playground.klarna.com/",
-        KLARNA_USERNAME="PK00000_unused",
-        KLARNA_PASSWORD="unused",  # the home page calls no Klarna
-        TRUSTED_PROXIES="1",
-    )
-    for command in (["db", "upgrade"], ["seed"]):
-        flask = [sys.executable, "-m", "flask", "--app", "storefront", *command]
-        subprocess.run(flask, cwd=REPO_ROOT, env=env, check=True, capture_output=True)  # noqa: S603
-    return env
-
-
-def gunicorn(port: int, *flags: str) -> list[str]:
-    """The gunicorn command line for the shop on a loopback port."""
-    bind = ["--bind", f"127.0.0.1:{port}"]
-    return [sys.executable, "-m", "gunicorn", *flags, *bind, "storefront.wsgi:app"]
 
 
 def nginx_config(tmp_path: Path, listen_port: int, upstream_port: int) -> Path:
@@ -143,7 +72,7 @@ def home_answers(port: int) -> bool:
 def test_slow_clients_block_bare_sync_workers(tmp_path: Path) -> None:
     """The control: the attack is real against gunicorn's sync workers with no proxy."""
     port = free_port()
-    env = shop_env(tmp_path, port)
+    env = shop_env(f"sqlite:///{tmp_path / 'shop.sqlite'}", f"http://127.0.0.1:{port}/")
     with running(gunicorn(port, "--preload", "--workers", "2"), env, port), ExitStack() as stack:
         assert home_answers(port)
         stall(port, SLOW_CLIENTS, stack)
@@ -155,7 +84,7 @@ def test_the_documented_start_answers_while_slow_clients_stall(tmp_path: Path) -
     nginx = ensure_nginx()
     assert nginx, "nginx is needed for this test; install Debian's nginx package"
     shop_port, public_port = free_port(), free_port()
-    env = shop_env(tmp_path, public_port)
+    env = shop_env(f"sqlite:///{tmp_path / 'shop.sqlite'}", f"http://127.0.0.1:{public_port}/")
     shop = gunicorn(shop_port, "-c", "deploy/gunicorn.conf.py")
     proxy = [nginx, "-e", "stderr", "-c", str(nginx_config(tmp_path, public_port, shop_port))]
     proxy += ["-g", "daemon off;"]

@@ -110,9 +110,7 @@ def test_postgres_url_uses_psycopg3(tmp_path: Path) -> None:
 
 def test_environment_beats_instance_file_beats_defaults(tmp_path: Path) -> None:
     file_key, default_key, env_key = "f" * 32, "d" * 32, "e" * 32
-    (tmp_path / "config.py").write_text(
-        f'KLARNA_TIMEOUT_SECONDS = 4\nSECRET_KEY = "{file_key}"\n'
-    )
+    (tmp_path / "config.py").write_text(f'KLARNA_TIMEOUT_SECONDS = 4\nSECRET_KEY = "{file_key}"\n')
     config = build_config(
         tmp_path, defaults={"SECRET_KEY": default_key}, environ={**VALID, "SECRET_KEY": env_key}
     )
