@@ -20,7 +20,13 @@ import tempfile
 from pathlib import Path
 
 from tests.support.http_shopper import HttpShopper
-from tests.support.production_shop import free_port, gunicorn, running, shop_env
+from tests.support.production_shop import (
+    free_port,
+    gunicorn,
+    prepare_database,
+    running,
+    shop_env,
+)
 from tests.support.system_packages import apt_install, can_apt_install
 
 WORKERS = ["--workers", "2"]
@@ -80,6 +86,7 @@ def measure(seconds: int, connections: int) -> list[tuple[str, float, float, int
             f"http://127.0.0.1:{shop_port}/",
             emulator_url,
         )
+        prepare_database(env)
         emulator = [sys.executable, "-m", "klarna_emulator", "--port", str(emulator_port)]
         bare = gunicorn(bare_port, *WORKERS, app="tests.benchmarks.bare_flask:app")
         with (

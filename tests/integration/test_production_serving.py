@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.production_shop import REPO_ROOT, free_port, gunicorn, running, shop_env
+from tests.support.production_shop import (
+    REPO_ROOT,
+    free_port,
+    gunicorn,
+    prepare_database,
+    running,
+    shop_env,
+)
 from tests.support.system_packages import ensure_nginx
 
 pytestmark = pytest.mark.slow
@@ -73,6 +80,7 @@ def test_slow_clients_block_bare_sync_workers(tmp_path: Path) -> None:
     """The control: the attack is real against gunicorn's sync workers with no proxy."""
     port = free_port()
     env = shop_env(f"sqlite:///{tmp_path / 'shop.sqlite'}", f"http://127.0.0.1:{port}/")
+    prepare_database(env)
     with running(gunicorn(port, "--preload", "--workers", "2"), env, port), ExitStack() as stack:
         assert home_answers(port)
         stall(port, SLOW_CLIENTS, stack)
@@ -85,6 +93,7 @@ def test_the_documented_start_answers_while_slow_clients_stall(tmp_path: Path) -
     assert nginx, "nginx is needed for this test; install Debian's nginx package"
     shop_port, public_port = free_port(), free_port()
     env = shop_env(f"sqlite:///{tmp_path / 'shop.sqlite'}", f"http://127.0.0.1:{public_port}/")
+    prepare_database(env)
     shop = gunicorn(shop_port, "-c", "deploy/gunicorn.conf.py")
     proxy = [nginx, "-e", "stderr", "-c", str(nginx_config(tmp_path, public_port, shop_port))]
     proxy += ["-g", "daemon off;"]

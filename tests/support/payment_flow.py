@@ -24,7 +24,12 @@ JSON_HEADERS = {"Accept": "application/json"}
 
 def widget_state(page: TestResponse) -> dict[str, Any]:
     """The JSON the payment page hands checkout.js (client token, authorize data, ...)."""
-    match = WIDGET_STATE.search(page.get_data(as_text=True))
+    return widget_state_in(page.get_data(as_text=True))
+
+
+def widget_state_in(html: str) -> dict[str, Any]:
+    """The widget state in a payment page's HTML."""
+    match = WIDGET_STATE.search(html)
     assert match, "the payment page renders no widget state"
     state: dict[str, Any] = json.loads(match.group(1))
     return state

@@ -60,8 +60,13 @@ def running(command: list[str], env: dict[str, str], port: int) -> Iterator[None
             process.communicate()
 
 
-def shop_env(database_url: str, public_url: str, klarna_url: str | None = None) -> dict[str, str]:
-    """A production environment for the shop on a migrated and seeded database.
+def shop_env(
+    database_url: str,
+    public_url: str,
+    klarna_url: str | None = None,
+    secret_key: str | None = None,
+) -> dict[str, str]:
+    """A production environment for the shop (instances that share a session share the key).
 
     Without `klarna_url` the Klarna settings point at Klarna's playground, for pages that call
     no Klarna; with it, at that emulator.
@@ -70,7 +75,7 @@ def shop_env(database_url: str, public_url: str, klarna_url: str | None = None) 
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")}
     env.update(
-        SECRET_KEY=secrets.token_hex(32),
+        SECRET_KEY=secret_key or secrets.token_hex(32),
         DATABASE_URL=database_url,
         PUBLIC_URL=public_url,
         KLARNA_API_URL=klarna_url or "https://api.playground.klarna.com/",
@@ -81,10 +86,14 @@ def shop_env(database_url: str, public_url: str, klarna_url: str | None = None) 
     )
     if klarna_url:
         env["KLARNA_SDK_URL"] = klarna_url.rstrip("/") + SDK_PATH
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate and seed the database of a shop environment, as a deployment does."""
     for command in (["db", "upgrade"], ["seed"]):
         flask = [sys.executable, "-m", "flask", "--app", "storefront", *command]
         subprocess.run(flask, cwd=REPO_ROOT, env=env, check=True, capture_output=True)  # noqa: S603
-    return env
 
 
 def gunicorn(port: int, *flags: str, app: str = "storefront.wsgi:app") -> list[str]:
