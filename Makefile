@@ -23,9 +23,15 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/python tests/suite.py
 
-lint: $(VENV)/.installed-test
+# The JavaScript linter and formatter (Biome), exactly as package-lock.json pins it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/biome ci static/js klarna_emulator/static/sdk
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-results

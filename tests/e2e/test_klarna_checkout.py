@@ -29,7 +29,8 @@ HOUR = 3600
 US_AND_GB = pytest.mark.parametrize("market", ["US", "GB"])
 QUANTITY_EDIT = re.compile(r".*/checkout/payment/items/[^/]+/quantity$")
 SESSION_RECHECK = re.compile(r".*/checkout/payment/session$")
-# Longer than checkout.js waits after a keystroke before it sends a typed quantity.
+# Longer than the page (static/js/payment-page-edits.js) waits after a keystroke before it sends
+# a typed quantity.
 TYPING_PAUSE_MS = 1000
 
 

@@ -289,7 +289,7 @@
         document.removeEventListener("focusin", this.keepFocus, true);
         for (const element of this.inerted) element.inert = false;
         document.documentElement.style.overflow = this.pageOverflow;
-        if (this.returnFocus && this.returnFocus.isConnected) this.returnFocus.focus();
+        if (this.returnFocus?.isConnected) this.returnFocus.focus();
         emit("fullscreenOverlayHidden");
       }
       this.callback(payload);
@@ -311,13 +311,16 @@
     if (typeof token !== "string" || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
       throw new InvalidClientTokenError("client_token is not a JWT (header.payload.signature)");
     }
-    const [header, payload] = token.split(".").slice(0, 2).map((segment) => {
-      try {
-        return decodeSegment(segment);
-      } catch {
-        throw new InvalidClientTokenError("client_token is not a JWT: a part is not JSON");
-      }
-    });
+    const [header, payload] = token
+      .split(".")
+      .slice(0, 2)
+      .map((segment) => {
+        try {
+          return decodeSegment(segment);
+        } catch {
+          throw new InvalidClientTokenError("client_token is not a JWT: a part is not JSON");
+        }
+      });
     if (!header || header.kid !== EMULATOR_KEY_ID) {
       throw new InvalidClientTokenError(
         "client_token was not issued by the Klarna emulator: create the session with the " +
