@@ -2,10 +2,13 @@
 
 A merchant has separate credentials per region, and a call to the wrong region's API answers
 401. Klarna docs: https://docs.klarna.com/api/api-urls/ (routing as in Klarna's SFCC cartridge
-and the WooCommerce plugin; reference.md section 1.1).
+and the WooCommerce plugin).
 """
 
 from __future__ import annotations
+
+# Every region has its own API URL and credentials.
+REGIONS = ("EU", "NA", "OC")
 
 REGION_BY_COUNTRY = {
     **dict.fromkeys(("US", "CA", "MX"), "NA"),

@@ -36,7 +36,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.extensions import db
-from storefront.klarna import get_klarna
 from storefront.klarna.bodies import order_body, purchase_fingerprint
 from storefront.klarna.errors import (
     KlarnaConflictError,
@@ -48,6 +47,7 @@ from storefront.klarna.errors import (
     KlarnaUnavailableError,
 )
 from storefront.klarna.results import PlacedOrder
+from storefront.klarna_extension import get_klarna
 from storefront.markets import MARKETS
 from storefront.models import (
     Cart,

@@ -29,7 +29,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storefront.extensions import db
-from storefront.klarna import get_klarna
 from storefront.klarna.bodies import (
     MerchantContext,
     authorize_data,
@@ -46,6 +45,7 @@ from storefront.klarna.errors import (
 )
 from storefront.klarna.preflight import PreflightError, ensure_valid
 from storefront.klarna.results import PaymentMethodCategory
+from storefront.klarna_extension import get_klarna
 from storefront.markets import MARKETS
 from storefront.models import Cart, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services.checkout import (
