@@ -29,9 +29,9 @@ from urllib.parse import quote
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from storefront.klarna.call_log import log_call
-from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError, error_for_response
-from storefront.klarna.results import (
+from .call_log import log_call
+from .errors import KlarnaError, KlarnaUnavailableError, error_for_response
+from .results import (
     CreatedSession,
     OrderDetails,
     PlacedOrder,

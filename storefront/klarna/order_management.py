@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from storefront.klarna.client import Answer, KlarnaClient, path_for, unreadable_answer
-from storefront.klarna.results import CreatedResource
+from .client import Answer, KlarnaClient, path_for, unreadable_answer
+from .results import CreatedResource
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 
