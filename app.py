@@ -131,6 +131,8 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:
         shop_socket = sockets.enter_context(listen(args.host, args.port, "--port"))
+        # Klarna's callback URLs come from the address listened on, never from a request's Host.
+        defaults["PUBLIC_URL"] = f"http://{url_host(args.host)}:{shop_socket.getsockname()[1]}/"
         if offline:
             emulator_socket = sockets.enter_context(
                 listen(args.host, args.emulator_port, "--emulator-port")

@@ -2,7 +2,7 @@
 # Every setting can also come from an environment variable of the same name (which wins).
 # `python app.py` needs none of these: it runs offline against the bundled Klarna emulator.
 
-# Signs the session cookie and CSRF tokens. Required in production (gunicorn);
+# Signs the session cookie and CSRF tokens; at least 32 bytes. Required in production (gunicorn);
 # `python app.py` generates one into instance/secret_key on first start.
 # SECRET_KEY = "output of: python -c 'import secrets; print(secrets.token_hex(32))'"
 
@@ -43,8 +43,9 @@
 # a second click, "Confirm payment", that calls finalize().
 # KLARNA_AUTO_FINALIZE = True
 
-# The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls).
-# Default: the URL of the request that creates the Klarna session.
+# The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls); requests
+# for any other host are refused (400), and https here turns on HSTS. Required in production;
+# `python app.py` uses the address it listens on. Never taken from a request's Host header.
 # PUBLIC_URL = "https://shop.example.com/"
 
 # Reverse proxies in front of the shop (load balancer, nginx) that append to X-Forwarded-For

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import cli, klarna_extension, security
@@ -62,8 +65,23 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
+def create_private_sqlite_file(database_url: str) -> None:
+    """Create a SQLite database file readable by its owner only (it holds shoppers' data).
+
+    SQLite would create it with the process umask, usually world-readable (0644); its
+    journal files take the database file's permissions.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    # A missing folder is left for SQLite to report when the database is first opened.
+    with contextlib.suppress(FileNotFoundError):
+        os.close(os.open(url.database, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     app.before_request(security.refuse_unnamed_form_fields)  # before CSRF reads the form

@@ -24,6 +24,12 @@ EMULATOR_PASSWORD = "emulator-shared-secret"  # noqa: S105 - a public demo crede
 # How long a SQLite writer waits for another's lock before giving up (see engine_options).
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
+# A shorter key can be guessed offline from one signed cookie (32 bytes = 256 bits).
+MIN_SECRET_KEY_BYTES = 32
+
+# Host names that all mean this machine, accepted together when PUBLIC_URL names one of them.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names it in one line."""
@@ -144,7 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         parse_text,
-        "Signs the session cookie and CSRF tokens. Required in production; "
+        "Signs the session cookie and CSRF tokens; at least 32 bytes. Required in production; "
         "`python app.py` generates one into instance/secret_key.",
     ),
     Setting(
@@ -201,7 +207,9 @@ SETTINGS: tuple[Setting, ...] = (
         "PUBLIC_URL",
         None,
         parse_http_url,
-        "The shop's public base URL for Klarna callbacks; default: the URL of the request.",
+        "The shop's public base URL, e.g. https://shop.example.com/: Klarna's callbacks and "
+        "redirects go there, and requests for any other host are refused. Required in "
+        "production; `python app.py` uses the address it listens on.",
     ),
     Setting(
         "TRUSTED_PROXIES",
@@ -274,11 +282,9 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
             raise ConfigError(setting.name, str(error)) from None
 
     if not config.get("SECRET_KEY"):
-        raise ConfigError(
-            "SECRET_KEY",
-            "is not set; set it in the environment or instance/config.py "
-            "(python -c 'import secrets; print(secrets.token_hex(32))')",
-        )
+        raise ConfigError("SECRET_KEY", f"is not set; {NEW_KEY_ADVICE}")
+    if not config.get("TESTING"):
+        require_production_settings(config)
     require_pair(config, "KLARNA_USERNAME", "KLARNA_PASSWORD")
     if not config.get("KLARNA_API_URL"):
         raise ConfigError(
@@ -300,9 +306,37 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
         config["KLARNA_SDK_URL"] = CDN_SDK_URL
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'storefront.sqlite'}"
+    if config.get("PUBLIC_URL"):
+        config["TRUSTED_HOSTS"] = trusted_hosts(config["PUBLIC_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["DATABASE_URL"]))
     return config
+
+
+NEW_KEY_ADVICE = (
+    "set it in the environment or instance/config.py "
+    "(python -c 'import secrets; print(secrets.token_hex(32))')"
+)
+
+
+def require_production_settings(config: Mapping[str, Any]) -> None:
+    """Refuse a guessable SECRET_KEY, and a missing PUBLIC_URL (URLs must not follow Host)."""
+    if len(config["SECRET_KEY"].encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            "SECRET_KEY", f"is shorter than {MIN_SECRET_KEY_BYTES} bytes; {NEW_KEY_ADVICE}"
+        )
+    if not config.get("PUBLIC_URL"):
+        raise ConfigError(
+            "PUBLIC_URL",
+            "is not set; set the shop's public address, e.g. https://shop.example.com/ "
+            "(the URLs Klarna calls back and redirects to are built from it, never from Host)",
+        )
+
+
+def trusted_hosts(public_url: str) -> list[str]:
+    """The Host names the shop answers: PUBLIC_URL's (every loopback name, if it is one)."""
+    host = urlsplit(public_url).hostname or ""
+    return list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else [host]
 
 
 def engine_options(database_url: str) -> dict[str, Any]:
@@ -310,9 +344,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
 
     SQLite lets one writer at a time; the others wait for its lock up to
     SQLITE_BUSY_TIMEOUT_SECONDS instead of Python's 5 s, because under a burst of checkouts
-    a wait is better than a refused request.
+    a wait is better than a refused request. Statement parameters are kept out of error
+    messages, which reach the logs: they hold client tokens, callback secrets and addresses.
     """
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if make_url(database_url).get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
     return options

@@ -52,6 +52,8 @@ class Coupon(db.Model):
     percent_off_bp: Mapped[int] = mapped_column(default=0)
     valid_from: Mapped[date] = mapped_column(sa.Date)
     valid_until: Mapped[date | None] = mapped_column(sa.Date)  # last valid day; None: no end
+    # Shown on the home page for trying the shop; a merchant's real codes are never listed.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     market_terms: Mapped[list[CouponMarketTerms]] = relationship(
         back_populates="coupon", cascade="all, delete-orphan"

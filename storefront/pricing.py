@@ -7,7 +7,7 @@ Klarna's order lines, so the shopper and Klarna always see the same totals.
 Rules (why, with the Klarna doc each one satisfies):
 - Discounts reduce the lines they apply to (`total_discount_amount`), split over the lines in
   proportion to their value, so each line keeps its own tax rate and no discount line can carry
-  the wrong one (peers.md complaint 1; Klarna docs:
+  the wrong one (docs/klarna-notes.md#discount-lines-and-tax; Klarna docs:
   https://docs.klarna.com/payments/web-payments/additional-resources/error-handling-and-validations/tax-handling).
 - VAT markets: prices include VAT; each line's VAT is Klarna's formula rounded once, so it is
   within Klarna's ±1 per line and the order's tax is exactly the sum of the lines.

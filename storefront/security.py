@@ -1,10 +1,17 @@
-"""Security headers on every response, with a Content-Security-Policy built from config."""
+"""Security headers on every response (CSP built from config), and request body limits."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
+from werkzeug.exceptions import SecurityError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from storefront.klarna.sdk import CDN_SDK_URL
 
@@ -65,9 +72,18 @@ def refuse_unnamed_form_fields() -> None:
         abort(400, description="The form could not be read. Please reload the page and retry.")
 
 
+# Page areas that show the shopper's name, addresses or order: never stored by a browser or a
+# shared cache, so the next user of the computer cannot page back to them.
+PERSONAL_BLUEPRINTS = frozenset({"checkout", "payment", "orders"})
+
+# Browsers keep to HTTPS for a year once they have seen this over HTTPS.
+HSTS = "max-age=31536000"
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response of this app."""
+    """Add the security headers to every response, and the body limit to every request."""
     policy = content_security_policy(app.config["KLARNA_SDK_URL"])
+    https = urlsplit(app.config.get("PUBLIC_URL") or "").scheme == "https"
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -75,4 +91,44 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.blueprint in PERSONAL_BLUEPRINTS:
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    app.register_error_handler(SecurityError, refuse_unknown_host)
+    app.wsgi_app = BodyLimit(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+
+
+def refuse_unknown_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """Answer a request for a host other than PUBLIC_URL's in plain text.
+
+    The error page cannot be rendered: with the Host refused, Flask has no URL adapter, so
+    url_for (which every page uses) would fail.
+    """
+    return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+class BodyLimit:
+    """Give a chunked request body a length, so one over the limit is refused (413), not cut.
+
+    Werkzeug refuses a body whose Content-Length is over MAX_CONTENT_LENGTH, but a chunked
+    body has no length: it would be read up to the limit and silently truncated. So a body
+    without a length is read here, up to one byte past the limit, and handed on with the
+    length it has; the app then refuses it exactly as it refuses an announced one.
+    """
+
+    def __init__(self, app: WSGIApplication, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Buffer a length-less body (at most one byte past the limit), then call the app."""
+        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+            body = environ["wsgi.input"].read(self.max_bytes + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            # The body is de-chunked now; werkzeug ignores the length of a chunked one.
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)

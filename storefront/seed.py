@@ -42,6 +42,7 @@ def seed_demo_coupons() -> None:
         if coupon is None:
             coupon = Coupon(code=seed["code"])
             db.session.add(coupon)
+        coupon.is_demo = True
         for field in ("kind", "percent_off_bp", "valid_from", "valid_until"):
             setattr(coupon, field, seed[field])
         terms = {term.market: term for term in coupon.market_terms}

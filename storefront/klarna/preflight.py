@@ -189,8 +189,9 @@ def _order_sum_problems(payload: Mapping[str, Any], lines: list[Mapping[str, Any
     """order_amount is the sum of the lines; order_tax_amount the sum of their tax.
 
     Klarna tolerates an order_tax_amount off by up to the "items quantity", a tolerance whose
-    meaning Klarna does not document; the shop never needs it, so it demands the exact
-    sum. With US `sales_tax` lines, the tax is their total (Klarna's US example).
+    meaning is UNCONFIRMED (docs/klarna-notes.md#order-tax-tolerance); the shop never needs
+    it, so it demands the exact sum. With US `sales_tax` lines, the tax is their total
+    (Klarna's US example).
     """
     problems = []
     line_total = sum(line["total_amount"] for line in lines)

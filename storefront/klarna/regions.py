@@ -2,7 +2,7 @@
 
 A merchant has separate credentials per region, and a call to the wrong region's API answers
 401. Klarna docs: https://docs.klarna.com/api/api-urls/ (routing as in Klarna's SFCC cartridge
-and the WooCommerce plugin).
+and the WooCommerce plugin; docs/klarna-notes.md#region-routing).
 """
 
 from __future__ import annotations

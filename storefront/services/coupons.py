@@ -54,9 +54,12 @@ def is_valid_on(coupon: Coupon, today: date) -> bool:
 
 
 def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
-    """Every coupon with terms in the market, valid or not, for the demo's home page."""
+    """Every demo coupon with terms in the market, valid or not, for the home page."""
     coupons = db.session.scalars(
-        sa.select(Coupon).order_by(Coupon.code).options(selectinload(Coupon.market_terms))
+        sa.select(Coupon)
+        .where(Coupon.is_demo)
+        .order_by(Coupon.code)
+        .options(selectinload(Coupon.market_terms))
     )
     listed = []
     for coupon in coupons:

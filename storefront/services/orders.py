@@ -188,11 +188,12 @@ def place_from_callback(
 ) -> Placement:
     """Klarna's authorization callback: place the order unless the browser has; answer once.
 
-    Klarna asks for idempotent handling (reference section 6.1): the first callback for the
+    Klarna asks for idempotent handling: the first callback for the
     session is answered with the order, placed now or by the browser before. After that
     answer, a callback for the session again, or one carrying another token than the order's,
     is a replay: CallbackReplayed, and nothing changes. Never cancels an authorization (see
     `place_order`'s `cancel_unused`).
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/authorization-callback
     """
     order = payment.order
     replayed = any(event.kind == PaymentEventKind.CALLBACK_CONFIRMED for event in payment.events)
@@ -356,8 +357,9 @@ def take_over_stalled_claim(order: Order) -> Claim | None:
 
     The attempt that claimed it died, or gave up without learning Klarna's answer. Sending
     the stored create order again cannot charge twice: Klarna answers an identical repeat with
-    the order it made (reference section 5), or makes it now if the first never arrived. The
-    guarded UPDATE lets exactly one attempt take over, on any database.
+    the order it made, or makes it now if the first never arrived (UNCONFIRMED, see
+    docs/klarna-notes.md#repeated-create-order). The guarded UPDATE lets exactly one attempt
+    take over, on any database.
     """
     now = utcnow()
     held = order.claim_expires_at is not None and as_utc(order.claim_expires_at) > now

@@ -4,8 +4,8 @@ Each row is a request Klarna documented (or a real exchange someone recorded) an
 Klarna gave: status, error code and messages. Authored from Klarna's documentation; the source
 of every row is named next to it. If a playground recording ever disagrees, the row is wrong.
 
-Klarna's create-order error table (its error-codes page; reference.md section 2.4) has eight
-rows; seven are replayed below. The eighth, 403 REJECTED "Rejected" ("when cart updates trigger
+Klarna's create-order error table (CREATE_ORDER_DOC and ERRORS_DOC below) has eight rows;
+seven are replayed below. The eighth, 403 REJECTED "Rejected" ("when cart updates trigger
 a new assessment that fails"), has no documented trigger: the playground's decline e-mails
 (`+denied`, `+reject_reason_…`) decline at authorize(), before any token exists. So the emulator
 never answers it (its README, "What it does not do").
@@ -149,8 +149,8 @@ def merchant_log_cart() -> dict[str, Any]:
 
 
 EXAMPLES = {
-    "worked GB cart is accepted (reference section 0)": Example(
-        "reference.md, worked GB cart", create(gb_cart()), 200
+    "worked GB cart is accepted": Example(
+        "docs/klarna-notes.md#worked-gb-cart", create(gb_cart()), 200
     ),
     "SE create-session example is accepted": Example(
         "https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment",
@@ -200,7 +200,7 @@ EXAMPLES = {
         ("Bad value: order_lines[0].total_tax_amount",),
     ),
     "fourth line's tax named by index (merchant logs)": Example(
-        "reference.md section 11.3: create-session 400s seen in merchant logs",
+        "docs/klarna-notes.md#line-errors-in-merchant-logs",
         create(merchant_log_cart()),
         400,
         "BAD_VALUE",

@@ -254,7 +254,7 @@ def test_coupon_not_yet_valid_or_not_for_this_market_is_refused(
     from storefront.models import Coupon, CouponMarketTerms
 
     with seeded.app_context():
-        soon = Coupon(code="SOON", kind="percent", percent_off_bp=500)
+        soon = Coupon(code="SOON", kind="percent", percent_off_bp=500, is_demo=True)
         soon.valid_from, soon.valid_until = today() + timedelta(days=1), None
         soon.market_terms.append(CouponMarketTerms(market="GB"))
         sweden_only = Coupon(code="SVERIGE", kind="percent", percent_off_bp=500)

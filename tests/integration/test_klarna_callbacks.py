@@ -110,8 +110,9 @@ def test_authorization_callback_with_a_token_of_another_cart_changes_nothing(
     assert forged.status_code == 409
     assert order_statuses(seeded) == []
     assert klarna_operations(emulator_server, since=before) == ["create_order"]
-    # Klarna keeps refusing a token whose create order failed (reference section 5), so the
-    # other shopper confirms once more, and pays; their cart was never touched.
+    # Klarna keeps refusing a token whose create order failed
+    # (docs/klarna-notes.md#failed-token-stays-failed), so the other shopper confirms once
+    # more, and pays; their cart was never touched.
     assert place(other, other_state, other_token).headers["Location"] == "/checkout/payment"
     assert "Please check your order and confirm again" in other.get("/checkout/payment").text
     fresh = open_payment_page(other, "GB", ())

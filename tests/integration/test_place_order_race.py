@@ -131,7 +131,7 @@ def test_place_order_racing_attempts_make_exactly_one_order(
 def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
     seeded: Flask, emulator_server: LiveServer
 ) -> None:
-    """Issue 7's race: 20 sessions x 50 attempts, browser POSTs and callbacks mixed, all at once."""
+    """The full race: 20 sessions x 50 attempts, browser POSTs and callbacks mixed, all at once."""
     markets = ("US", "GB", "DE", "SE")
     sessions = [
         Racers.ready(seeded, emulator_server, markets[i % len(markets)])

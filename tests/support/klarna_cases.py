@@ -1,7 +1,8 @@
 """Klarna's documented payload cases, shared by the pre-flight and the emulator tests.
 
-Each case is a create-session body from Klarna's documentation (reference.md sections 0, 2.1
-and 4.2) or one documented rule broken on purpose, with the fields Klarna names in its
+Each case is a create-session body from Klarna's documentation (the pages below), the
+project's worked GB cart (docs/klarna-notes.md#worked-gb-cart) or a recorded exchange, or one
+documented rule broken on purpose, with the fields Klarna names in its
 `Bad value: ...` answer (none: Klarna accepts the body). The storefront's pre-flight validator
 and the emulator's create-session must agree on every one of them.
 """
@@ -80,7 +81,7 @@ def changed(payload: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 KLARNA_CASES: tuple[KlarnaCase, ...] = (
-    KlarnaCase("worked GB cart, 20 % VAT", "reference.md section 0", WORKED_GB_CART),
+    KlarnaCase("worked GB cart, 20 % VAT", "docs/klarna-notes.md#worked-gb-cart", WORKED_GB_CART),
     KlarnaCase(
         "SE minimal example with a line discount",
         STEP_1,
@@ -121,7 +122,7 @@ KLARNA_CASES: tuple[KlarnaCase, ...] = (
     ),
     KlarnaCase(
         "empty body",
-        "reference.md section 11, exchange 2",
+        "docs/klarna-notes.md#empty-create-session-body",
         {},
         ("purchase_currency", "purchase_country"),
     ),

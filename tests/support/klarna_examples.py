@@ -41,8 +41,8 @@ SHOPPER_US = {
     "country": "US",
 }
 
-# The worked GB cart of the reference (20 % VAT, prices incl. VAT): 2000 - 2000*10000/12000
-# = 333.3 -> 333; 499 -> 83; order tax 416.
+# The worked GB cart (docs/klarna-notes.md#worked-gb-cart), 20 % VAT, prices incl. VAT:
+# 2000 - 2000*10000/12000 = 333.3 -> 333; 499 -> 83; order tax 416.
 _GB_CART: dict[str, Any] = {
     "purchase_country": "GB",
     "purchase_currency": "GBP",
@@ -166,7 +166,7 @@ _US_SALES_TAX: dict[str, Any] = {
 
 
 def gb_cart() -> dict[str, Any]:
-    """The reference's worked GB cart."""
+    """The worked GB cart (docs/klarna-notes.md#worked-gb-cart)."""
     return copy.deepcopy(_GB_CART)
 
 
@@ -194,8 +194,8 @@ def tax_rejected_at_item_level() -> dict[str, Any]:
     """Klarna's rejected tax example: 20 % claimed, but the taxes (11900, 580) imply 25 %.
 
     The order-level sum still matches (12480), so only the lines are rejected. (The 2019 page
-    printed this payload as its EU example; the reference restates it with tax_rate 2500,
-    under which the same amounts would be consistent.)
+    printed this payload as its EU example; restated with tax_rate 2500, the same amounts
+    would be consistent.)
     """
     cart = tax_accepted()
     cart["order_tax_amount"] = 12480

@@ -1,4 +1,4 @@
-"""Klarna's approved playground personas per market (reference.md section 10), as shop values."""
+"""Klarna's approved playground personas per market, as shop values."""
 
 from __future__ import annotations
 

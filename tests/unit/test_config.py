@@ -11,7 +11,8 @@ from storefront.config import SETTINGS, ConfigError, build_config
 from storefront.klarna.sdk import CDN_SDK_URL
 
 VALID = {
-    "SECRET_KEY": "s",
+    "SECRET_KEY": "s" * 32,
+    "PUBLIC_URL": "https://shop.example.com/",
     "KLARNA_API_URL": "https://api.playground.klarna.com/",
     "KLARNA_USERNAME": "PK1_x",
     "KLARNA_PASSWORD": "secret",
@@ -33,6 +34,9 @@ def test_real_klarna_needs_only_url_and_credentials(tmp_path: Path) -> None:
     ("change", "setting"),
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "s" * 31}, "SECRET_KEY"),
+        ({"PUBLIC_URL": ""}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": "shop.example.com"}, "PUBLIC_URL"),
         ({"KLARNA_PASSWORD": ""}, "KLARNA_PASSWORD"),
         ({"KLARNA_USERNAME": ""}, "KLARNA_USERNAME"),
         ({"KLARNA_API_URL": "api.playground.klarna.com"}, "KLARNA_API_URL"),
@@ -106,11 +110,14 @@ def test_postgres_url_uses_psycopg3(tmp_path: Path) -> None:
 
 
 def test_environment_beats_instance_file_beats_defaults(tmp_path: Path) -> None:
-    (tmp_path / "config.py").write_text('KLARNA_TIMEOUT_SECONDS = 4\nSECRET_KEY = "file"\n')
-    config = build_config(
-        tmp_path, defaults={"SECRET_KEY": "default"}, environ={**VALID, "SECRET_KEY": "env"}
+    file_key, default_key, env_key = "f" * 32, "d" * 32, "e" * 32
+    (tmp_path / "config.py").write_text(
+        f'KLARNA_TIMEOUT_SECONDS = 4\nSECRET_KEY = "{file_key}"\n'
     )
-    assert config["SECRET_KEY"] == "env"
+    config = build_config(
+        tmp_path, defaults={"SECRET_KEY": default_key}, environ={**VALID, "SECRET_KEY": env_key}
+    )
+    assert config["SECRET_KEY"] == env_key
     assert config["KLARNA_TIMEOUT_SECONDS"] == 4.0
 
 

@@ -297,7 +297,7 @@ def test_get_order_reads_state_and_amounts(
 def test_401_html_page_becomes_auth_error_pointing_at_region_and_environment(
     klarna_http: responses.RequestsMock, klarna_api: KlarnaClient
 ) -> None:
-    # The real answer to wrong credentials (reference.md section 11, exchange 1).
+    # The real answer to wrong credentials (docs/klarna-notes.md#wrong-credentials).
     klarna_http.post(
         f"{MOCK_API_URL}/payments/v1/sessions",
         status=401,

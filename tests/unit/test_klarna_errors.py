@@ -33,7 +33,9 @@ def build(status: int, code: str | None = None, *messages: str) -> KlarnaError:
     )
 
 
-# Status and code pairs from Klarna's error catalog (reference.md sections 2.4, 4.4 and 8).
+# Status and code pairs from Klarna's error catalogs (401: docs/klarna-notes.md#wrong-credentials)
+# https://docs.klarna.com/resources/developer-tools/error-handling/error-codes-and-messages-for-klarna-payments
+# https://docs.klarna.com/resources/developer-tools/error-handling/error-codes-and-messages-for-order-management
 @pytest.mark.parametrize(
     ("status", "code", "expected"),
     [

@@ -1,4 +1,4 @@
-"""Klarna's region routing by purchase country (reference.md section 1.1)."""
+"""Klarna's region routing by purchase country (docs/klarna-notes.md#region-routing)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def test_divide_half_up_refuses_negative_amounts() -> None:
 
 @pytest.mark.parametrize(
     ("gross", "rate", "tax"),
-    # The worked GB cart (reference section 0): 333.3 -> 333 and 83.2 -> 83.
+    # The worked GB cart (docs/klarna-notes.md#worked-gb-cart): 333.3 -> 333 and 83.2 -> 83.
     [(2000, 2000, 333), (499, 2000, 83), (59500, 2000, 9917), (2900, 2000, 483), (495, 700, 32)],
 )
 def test_tax_included_in_matches_klarnas_examples(gross: int, rate: int, tax: int) -> None:

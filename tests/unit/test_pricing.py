@@ -38,7 +38,8 @@ def snapshot(market: str, *items: LineItem, **choices) -> CheckoutSnapshot:
 def test_price_order_reproduces_the_worked_gb_cart() -> None:
     tee_shirts = LineItem("TS-1", "T-shirt", TaxClass.STANDARD, 1000, 2)
     priced = price_order(snapshot("GB", tee_shirts, shipping="standard"))
-    # reference section 0 prices shipping at 4.99; the shop's GB standard fee is 3.99.
+    # The worked GB cart (docs/klarna-notes.md#worked-gb-cart) prices shipping at 4.99; the
+    # shop's GB standard fee is 3.99.
     assert [line.tax_minor for line in priced.lines] == [333, 67]
     assert priced.total_minor == 2399
     assert priced.tax_minor == 400
