@@ -24,12 +24,12 @@ from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 from storefront.config import (
     EMULATOR_PASSWORD,
     EMULATOR_USERNAME,
-    SDK_PATH,
     ConfigError,
     read_environment,
     read_instance_config,
     require_pair,
 )
+from storefront.klarna.sdk import SDK_PATH
 
 INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 

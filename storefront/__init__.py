@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import cli, klarna, security
+from storefront import cli, klarna_extension, security
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -86,7 +86,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     app.before_request(security.refuse_unnamed_form_fields)  # before CSRF reads the form
     csrf.init_app(app)
-    klarna.init_app(app)
+    klarna_extension.init_app(app)
     rate_limits.init_app(app)
 
 

@@ -13,15 +13,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-# The JS SDK lives at the same URL for playground and production; the client token decides
-# the environment. Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
-KLARNA_CDN_SDK_URL = "https://x.klarnacdn.net/kp/lib/v1/api.js"
-
-# Klarna's API regions (storefront.klarna.regions); each can have its own URL and credentials.
-KLARNA_REGIONS = ("EU", "NA", "OC")
-
-# Where the SDK script sits on Klarna's CDN and, by design, on the emulator's origin.
-SDK_PATH = "/kp/lib/v1/api.js"
+from storefront.klarna.regions import REGIONS
+from storefront.klarna.sdk import CDN_SDK_URL
 
 # Credentials the bundled emulator accepts unless told otherwise (playground-shaped, not secret).
 EMULATOR_USERNAME = "PK00000_emulator"
@@ -183,7 +176,7 @@ SETTINGS: tuple[Setting, ...] = (
             f"Optional {what} for purchases in Klarna's {region} region; "
             f"default: KLARNA_{key}. Needed when one account does not cover every market.",
         )
-        for region in KLARNA_REGIONS
+        for region in REGIONS
         for key, parse, what in (
             ("API_URL", parse_http_url, "API base URL"),
             ("USERNAME", parse_text, "API username"),
@@ -301,7 +294,7 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
         )
     if not config.get("KLARNA_USERNAME"):
         raise ConfigError("KLARNA_USERNAME", "is not set; Klarna needs API credentials")
-    for region in KLARNA_REGIONS:
+    for region in REGIONS:
         prefix = f"KLARNA_{region}_"
         given = [key for key in ("API_URL", "USERNAME", "PASSWORD") if config.get(prefix + key)]
         missing = [key for key in ("API_URL", "USERNAME", "PASSWORD") if key not in given]
@@ -310,7 +303,7 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
                 prefix + missing[0], f"is missing; it is required when {prefix}{given[0]} is set"
             )
     if not config.get("KLARNA_SDK_URL"):
-        config["KLARNA_SDK_URL"] = KLARNA_CDN_SDK_URL
+        config["KLARNA_SDK_URL"] = CDN_SDK_URL
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'storefront.sqlite'}"
     if config.get("PUBLIC_URL"):

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
+from storefront.klarna import address_rules
 from storefront.markets import MARKETS, Market
 from storefront.sales_tax import US_STATES
 from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
@@ -224,8 +225,8 @@ class DetailsForm(ReturnToForm):
         valid = super().validate(extra_validators)
         country = self.market.country
         for field, problem in (
-            (self.email, addresses.email_problem(self.email.data or "")),
-            (self.phone, addresses.phone_problem(self.phone.data or "")),
+            (self.email, address_rules.email_problem(self.email.data or "")),
+            (self.phone, address_rules.phone_problem(self.phone.data or "")),
         ):
             if problem:
                 field.errors.append(problem)

@@ -1,7 +1,7 @@
 """Price a checkout snapshot: discounts, shipping, tax and totals, as the pages and Klarna see them.
 
 `price_order` is pure and is the only code that computes an order's amounts: the cart and
-checkout pages render its result, and storefront.klarna.payloads turns the same result into
+checkout pages render its result, and storefront.klarna_purchase turns the same result into
 Klarna's order lines, so the shopper and Klarna always see the same totals.
 
 Rules (why, with the Klarna doc each one satisfies):

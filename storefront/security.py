@@ -13,7 +13,7 @@ from werkzeug.exceptions import SecurityError
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-from storefront.config import KLARNA_CDN_SDK_URL
+from storefront.klarna.sdk import CDN_SDK_URL
 
 # Origins Klarna's hosted SDK loads frames, scripts, images and API calls from. The SDK
 # injects iframes from these hosts; Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
@@ -35,7 +35,7 @@ def origin_of(url: str) -> str:
 
 def klarna_origins(sdk_url: str) -> tuple[str, ...]:
     """The origins the Klarna widget needs: Klarna's hosts, or the emulator's own origin."""
-    if sdk_url == KLARNA_CDN_SDK_URL:
+    if sdk_url == CDN_SDK_URL:
         return KLARNA_HOSTED_ORIGINS
     return (origin_of(sdk_url),)
 

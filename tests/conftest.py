@@ -12,8 +12,9 @@ from flask import Flask
 
 from klarna_emulator import create_app as create_emulator
 from storefront import create_app
-from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME, SDK_PATH
+from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME
 from storefront.extensions import db
+from storefront.klarna.sdk import SDK_PATH
 from tests.support.client import ShopClient
 from tests.support.databases import empty_all_tables, temporary_database
 from tests.support.live_server import LiveServer

@@ -1,49 +1,10 @@
-"""The only code that speaks HTTP to Klarna: client, errors, payload builder, pre-flight checks.
+"""The Klarna core: the only code that speaks HTTP to Klarna, and the bodies it sends.
 
-`init_app(app)` stores the configured `KlarnaClient`s in `app.extensions`; services reach the
-one for a purchase country through `get_klarna(country)`. Everything else in this package is
-free of Flask.
+Client (`client`), Order Management writes (`order_management`), typed errors and answers
+(`errors`, `results`), scrubbed call log (`call_log`), request bodies built from plain values
+(`bodies`), Klarna's rules checked before sending (`preflight`, `address_rules`), API regions
+(`regions`), the SDK's URL (`sdk`) and idempotency keys (`idempotency`). Nothing here imports
+Flask or the rest of the shop, and the modules import each other relatively, so the package
+can be copied into another app, under any name, on its own (it needs `requests`).
+`storefront/klarna_extension.py` is this shop's Flask adapter.
 """
-
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask, current_app
-
-from storefront.config import KLARNA_REGIONS
-from storefront.klarna.client import KlarnaClient
-from storefront.klarna.regions import region_for
-
-
-def init_app(app: Flask) -> None:
-    """Build the default client from KLARNA_*, and one per region configured KLARNA_<REGION>_*."""
-    app.extensions["klarna"] = client_from(app.config, "KLARNA_")
-    app.extensions["klarna_regions"] = {
-        region: client_from(app.config, f"KLARNA_{region}_")
-        for region in KLARNA_REGIONS
-        if app.config.get(f"KLARNA_{region}_API_URL")
-    }
-
-
-def client_from(config: Mapping[str, Any], prefix: str) -> KlarnaClient:
-    """A client for the API URL and credentials under one settings prefix."""
-    return KlarnaClient(
-        config[f"{prefix}API_URL"],
-        config[f"{prefix}USERNAME"],
-        config[f"{prefix}PASSWORD"],
-        timeout=config["KLARNA_TIMEOUT_SECONDS"],
-    )
-
-
-def get_klarna(country: str | None = None) -> KlarnaClient:
-    """The client for a purchase country's Klarna region, else the default one.
-
-    Call inside an app or request context.
-    """
-    if country is not None:
-        regional = current_app.extensions["klarna_regions"].get(region_for(country))
-        if regional is not None:
-            return regional
-    return current_app.extensions["klarna"]

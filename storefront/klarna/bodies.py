@@ -1,11 +1,14 @@
-"""The bodies of create/update session, authorize() and create order, and their fingerprints.
+"""Klarna's request bodies, built from plain values: session, authorize() data, create order.
 
-All of them start from `build_payload` (storefront.klarna.payloads), so the lines and amounts
-Klarna sees in the session, in the widget's authorize() and in create order cannot differ; this
-module only adds what the merchant adds: the order number and the URLs Klarna calls back.
-Klarna rejects a create order whose lines or addresses differ from what was authorized
-(409 "Not matching fields"), so building them from one function is what keeps it from happening.
-Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+A `Purchase` holds what every body says about the purchase (market, amounts, order lines and
+the shopper's addresses), already in Klarna's units: minor units and basis points. Every body
+starts from `purchase_body`, so the lines and amounts Klarna sees in the session, in the
+widget's authorize() and in create order cannot differ; the session and create order only add
+what the merchant adds: the order number and the URLs Klarna calls back. Klarna rejects a
+create order whose lines or addresses differ from what was authorized (409 "Not matching
+fields"), so building them from one function is what keeps it from happening.
+Klarna docs (fields and rules): https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+and https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
 """
 
 from __future__ import annotations
@@ -16,11 +19,58 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from storefront.klarna.payloads import build_payload
-from storefront.snapshot import CheckoutSnapshot
+from .preflight import MAX_LINE_AMOUNT
 
 # The personal data the page hands to authorize() and create order repeats.
 CUSTOMER_KEYS = ("billing_address", "shipping_address")
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One Klarna order line; `total_minor` is after the discount and includes any VAT."""
+
+    line_type: str  # Klarna's `type`: "physical", "shipping_fee", "sales_tax", ...
+    reference: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+    tax_rate_bp: int
+    total_minor: int
+    discount_minor: int = 0
+    tax_minor: int = 0
+    quantity_unit: str = ""
+    product_url: str = ""
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class Address:
+    """A Klarna address object: a person's postal address with their email and phone."""
+
+    given_name: str
+    family_name: str
+    email: str
+    phone: str
+    street_address: str
+    postal_code: str
+    city: str
+    country: str
+    street_address2: str = ""
+    region: str = ""  # ISO 3166-2 subdivision; Klarna requires it in the US and Australia
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """What every body says about one purchase; addresses only go where personal data may."""
+
+    country: str
+    currency: str
+    locale: str
+    amount_minor: int
+    tax_minor: int  # VAT markets: the lines' VAT; US: the sales_tax lines' total
+    lines: tuple[OrderLine, ...]
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
 
 
 @dataclass(frozen=True)
@@ -33,7 +83,94 @@ class MerchantContext:
     notification_url: str = ""
 
 
-def session_body(snapshot: CheckoutSnapshot, merchant: MerchantContext) -> dict[str, Any]:
+def purchase_body(purchase: Purchase, *, include_customer: bool = False) -> dict[str, Any]:
+    """The fields every body shares; with `include_customer`, the billing/shipping address.
+
+    Klarna recommends leaving personal data out of create-session and giving it to
+    authorize() instead (https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-2-checkout),
+    so sessions use the default and authorize()/create-order ask for the customer.
+    """
+    body: dict[str, Any] = {
+        "purchase_country": purchase.country,
+        "purchase_currency": purchase.currency,
+        "locale": purchase.locale,
+        "order_amount": purchase.amount_minor,
+        "order_tax_amount": purchase.tax_minor,
+        "order_lines": [order_line_json(line) for line in purchase.lines],
+    }
+    if include_customer and purchase.billing_address is not None:
+        body["billing_address"] = address_json(purchase.billing_address)
+        if purchase.shipping_address is not None:
+            body["shipping_address"] = address_json(purchase.shipping_address)
+    return body
+
+
+def order_line_json(line: OrderLine) -> dict[str, Any]:
+    """One entry of `order_lines`; the optional fields only when set."""
+    klarna_line: dict[str, Any] = {
+        "type": line.line_type,
+        "reference": line.reference,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price_minor,
+        "tax_rate": line.tax_rate_bp,
+        "total_amount": line.total_minor,
+        "total_discount_amount": line.discount_minor,
+        "total_tax_amount": line.tax_minor,
+    }
+    optional = {
+        "quantity_unit": line.quantity_unit,
+        "product_url": line.product_url,
+        "image_url": line.image_url,
+    }
+    klarna_line.update({name: value for name, value in optional.items() if value})
+    return klarna_line
+
+
+def address_json(address: Address) -> dict[str, str]:
+    """A Klarna address object; empty fields left out."""
+    fields = {
+        "given_name": address.given_name,
+        "family_name": address.family_name,
+        "email": address.email,
+        "phone": address.phone,
+        "street_address": address.street_address,
+        "street_address2": address.street_address2,
+        "postal_code": address.postal_code,
+        "city": address.city,
+        "region": address.region,
+        "country": address.country,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def sales_tax_lines(sales_tax_minor: int) -> tuple[OrderLine, ...]:
+    """US sales tax as `sales_tax` line(s), split evenly only past Klarna's per-line maximum.
+
+    Klarna docs (one or more sales_tax lines, tax_rate 0, order_tax_amount = their total):
+    https://docs.klarna.com/payments/web-payments/additional-resources/error-handling-and-validations/tax-handling
+    """
+    if sales_tax_minor == 0:
+        return ()
+    count = -(-sales_tax_minor // MAX_LINE_AMOUNT)
+    share, left_over = divmod(sales_tax_minor, count)
+    # The minor units that do not divide evenly go one each to the first lines.
+    parts = [share + 1 if index < left_over else share for index in range(count)]
+    return tuple(
+        OrderLine(
+            line_type="sales_tax",
+            reference="SALES-TAX" if count == 1 else f"SALES-TAX-{index}",
+            name="Sales tax",
+            quantity=1,
+            unit_price_minor=part,
+            tax_rate_bp=0,
+            total_minor=part,
+        )
+        for index, part in enumerate(parts, start=1)
+    )
+
+
+def session_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any]:
     """Create and update session: the cart without personal data, for a one-off purchase.
 
     Klarna recommends keeping personal data out of the session and giving it to authorize()
@@ -45,23 +182,23 @@ def session_body(snapshot: CheckoutSnapshot, merchant: MerchantContext) -> dict[
     merchant URL on a session), the same URLs create order sends.
     """
     return {
-        **build_payload(snapshot),
+        **purchase_body(purchase),
         "intent": "buy",
         "merchant_reference1": merchant.order_number,
         "merchant_urls": {"authorization": merchant.authorization_url, **order_urls(merchant)},
     }
 
 
-def authorize_data(snapshot: CheckoutSnapshot) -> dict[str, Any]:
+def authorize_data(purchase: Purchase) -> dict[str, Any]:
     """What the page passes to authorize(): the billing and shipping address, as create order."""
-    payload = build_payload(snapshot, include_customer=True)
-    return {key: payload[key] for key in CUSTOMER_KEYS if key in payload}
+    body = purchase_body(purchase, include_customer=True)
+    return {key: body[key] for key in CUSTOMER_KEYS if key in body}
 
 
-def order_body(snapshot: CheckoutSnapshot, merchant: MerchantContext) -> dict[str, Any]:
+def order_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any]:
     """Create order: the authorized lines and addresses, the order number, the return URLs."""
     return {
-        **build_payload(snapshot, include_customer=True),
+        **purchase_body(purchase, include_customer=True),
         "merchant_reference1": merchant.order_number,
         "merchant_urls": order_urls(merchant),
     }
@@ -85,6 +222,6 @@ def fingerprint(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def purchase_fingerprint(snapshot: CheckoutSnapshot) -> str:
+def purchase_fingerprint(purchase: Purchase) -> str:
     """The fingerprint of what authorize() approves and create order must repeat exactly."""
-    return fingerprint(build_payload(snapshot, include_customer=True))
+    return fingerprint(purchase_body(purchase, include_customer=True))

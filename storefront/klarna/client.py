@@ -1,9 +1,10 @@
 """KlarnaClient: the storefront's only HTTP link to Klarna's Payments and Order Management APIs.
 
 One `requests.Session` with HTTP Basic auth, JSON, a descriptive User-Agent and a connect and
-read timeout on every call; one method per endpoint the shop uses; typed errors
-(`storefront.klarna.errors`); one scrubbed log line per HTTP attempt
-(`storefront.klarna.call_log`). It imports nothing from Flask, so it can be copied on its own.
+read timeout on every call; one method per endpoint the checkout uses (the Payments API and
+reading an order back); typed errors (`storefront.klarna.errors`); one scrubbed log line per
+HTTP attempt (`storefront.klarna.call_log`). Order Management writes
+(`storefront.klarna.order_management`) go through the same `call`.
 
 Retry rule: a call is sent again only when that cannot do harm.
 - A connection that could not be opened never carried the request: any call may retry.
@@ -28,10 +29,9 @@ from urllib.parse import quote
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from storefront.klarna.call_log import log_call
-from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError, error_for_response
-from storefront.klarna.results import (
-    CreatedResource,
+from .call_log import log_call
+from .errors import KlarnaError, KlarnaUnavailableError, error_for_response
+from .results import (
     CreatedSession,
     OrderDetails,
     PlacedOrder,
@@ -41,7 +41,6 @@ from storefront.klarna.results import (
 # Klarna's API answers are fast; a connection that takes longer than this is not coming.
 CONNECT_TIMEOUT_MAX_SECONDS = 3.0
 CORRELATION_HEADER = "Klarna-Correlation-Id"
-IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 # Gateway answers that mean "try again": the request was not (fully) handled.
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
@@ -155,7 +154,7 @@ class KlarnaClient:
 
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
         """
-        answer = self._call(
+        answer = self.call(
             "create_session", "POST", "/payments/v1/sessions", payload, retry=RetryRule.IF_NOT_SENT
         )
         return parse_answer("create_session", answer, CreatedSession.from_json)
@@ -166,7 +165,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/check-the-details-of-a-payment-session
         """
         path = path_for("/payments/v1/sessions/{session_id}", session_id=session_id)
-        answer = self._call("read_session", "GET", path, session_id=session_id)
+        answer = self.call("read_session", "GET", path, session_id=session_id)
         return parse_answer(
             "read_session", answer, lambda data: SessionDetails.from_json(session_id, data)
         )
@@ -177,7 +176,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/update-the-cart
         """
         path = path_for("/payments/v1/sessions/{session_id}", session_id=session_id)
-        self._call("update_session", "POST", path, payload, session_id=session_id)
+        self.call("update_session", "POST", path, payload, session_id=session_id)
 
     def create_order(self, authorization_token: str, payload: Mapping[str, Any]) -> PlacedOrder:
         """POST /payments/v1/authorizations/{token}/order: turn an authorization into an order.
@@ -186,7 +185,7 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
         """
         path = path_for("/payments/v1/authorizations/{token}/order", token=authorization_token)
-        answer = self._call("create_order", "POST", path, payload, retry=RetryRule.IF_NOT_SENT)
+        answer = self.call("create_order", "POST", path, payload, retry=RetryRule.IF_NOT_SENT)
         return parse_answer("create_order", answer, PlacedOrder.from_json)
 
     def cancel_authorization(self, authorization_token: str) -> None:
@@ -196,132 +195,20 @@ class KlarnaClient:
         Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/cancel-an-authorization
         """
         path = path_for("/payments/v1/authorizations/{token}", token=authorization_token)
-        self._call("cancel_authorization", "DELETE", path)
+        self.call("cancel_authorization", "DELETE", path)
 
-    # Order Management API v1: every write carries the caller's idempotency key.
+    # Order Management API v1; its writes are storefront.klarna.order_management.
     # Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/view-and-change-orders
 
     def get_order(self, order_id: str) -> OrderDetails:
         """GET /ordermanagement/v1/orders/{id}: the order's state and amounts."""
         path = path_for("/ordermanagement/v1/orders/{order_id}", order_id=order_id)
-        answer = self._call("get_order", "GET", path, order_id=order_id)
+        answer = self.call("get_order", "GET", path, order_id=order_id)
         return parse_answer("get_order", answer, OrderDetails.from_json)
 
-    def acknowledge_order(self, order_id: str, *, idempotency_key: str) -> None:
-        """POST …/acknowledge: tell Klarna the shop has recorded the order."""
-        self._order_write("acknowledge_order", "POST", order_id, "/acknowledge", idempotency_key)
+    # Transport, shared with storefront.klarna.order_management.
 
-    def capture_order(
-        self,
-        order_id: str,
-        captured_amount_minor: int,
-        *,
-        idempotency_key: str,
-        order_lines: list[Mapping[str, Any]] | None = None,
-    ) -> CreatedResource:
-        """POST …/captures: capture all or part of the order (201, `Capture-Id` header).
-
-        Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/capture-and-track-orders
-        """
-        body = amount_body("captured_amount", captured_amount_minor, order_lines)
-        answer = self._order_write(
-            "capture_order", "POST", order_id, "/captures", idempotency_key, body
-        )
-        return created_resource("capture_order", answer, "Capture-Id")
-
-    def refund_order(
-        self,
-        order_id: str,
-        refunded_amount_minor: int,
-        *,
-        idempotency_key: str,
-        order_lines: list[Mapping[str, Any]] | None = None,
-    ) -> CreatedResource:
-        """POST …/refunds: refund captured money (201, `Refund-Id` header).
-
-        Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/refund-orders-and-manage-authorizations
-        """
-        body = amount_body("refunded_amount", refunded_amount_minor, order_lines)
-        answer = self._order_write(
-            "refund_order", "POST", order_id, "/refunds", idempotency_key, body
-        )
-        return created_resource("refund_order", answer, "Refund-Id")
-
-    def cancel_order(self, order_id: str, *, idempotency_key: str) -> None:
-        """POST …/cancel: cancel an order that has no captures."""
-        self._order_write("cancel_order", "POST", order_id, "/cancel", idempotency_key)
-
-    def release_remaining_authorization(self, order_id: str, *, idempotency_key: str) -> None:
-        """POST …/release-remaining-authorization: free what a partial capture left over."""
-        self._order_write(
-            "release_remaining_authorization",
-            "POST",
-            order_id,
-            "/release-remaining-authorization",
-            idempotency_key,
-        )
-
-    def extend_authorization_time(self, order_id: str, *, idempotency_key: str) -> None:
-        """POST …/extend-authorization-time: push back the capture deadline.
-
-        Klarna docs: https://docs.klarna.com/order-management/manage-orders-with-the-api/refund-and-extend-orders/extend-order-authorization/
-        """
-        self._order_write(
-            "extend_authorization_time",
-            "POST",
-            order_id,
-            "/extend-authorization-time",
-            idempotency_key,
-        )
-
-    def update_merchant_references(
-        self,
-        order_id: str,
-        *,
-        idempotency_key: str,
-        merchant_reference1: str | None = None,
-        merchant_reference2: str | None = None,
-    ) -> None:
-        """PATCH …/merchant-references: set the shop's order references ("" clears one)."""
-        references = {
-            "merchant_reference1": merchant_reference1,
-            "merchant_reference2": merchant_reference2,
-        }
-        body = {key: value for key, value in references.items() if value is not None}
-        self._order_write(
-            "update_merchant_references",
-            "PATCH",
-            order_id,
-            "/merchant-references",
-            idempotency_key,
-            body,
-        )
-
-    # Transport.
-
-    def _order_write(
-        self,
-        operation: str,
-        method: str,
-        order_id: str,
-        suffix: str,
-        idempotency_key: str,
-        body: Mapping[str, Any] | None = None,
-    ) -> Answer:
-        """Send one Order Management write with its idempotency key (so it may retry)."""
-        if not idempotency_key:
-            raise ValueError(f"{operation} needs an idempotency key")
-        path = path_for("/ordermanagement/v1/orders/{order_id}", order_id=order_id) + suffix
-        return self._call(
-            operation,
-            method,
-            path,
-            body,
-            headers={IDEMPOTENCY_HEADER: idempotency_key},
-            order_id=order_id,
-        )
-
-    def _call(
+    def call(
         self,
         operation: str,
         method: str,
@@ -368,9 +255,9 @@ class KlarnaClient:
             )
         except requests.RequestException as failure:
             fields["duration_ms"] = elapsed_ms(started)
-            error = transport_error(operation, failure)
-            log_failure(fields, error)
-            raise error from failure
+            no_answer = transport_error(operation, failure)
+            log_failure(fields, no_answer)
+            raise no_answer from failure
         fields["duration_ms"] = elapsed_ms(started)
         answer = Answer(response.status_code, response.headers, json_body(response))
         fields.update(
@@ -401,30 +288,12 @@ class KlarnaClient:
         )
 
 
-def amount_body(
-    amount_field: str, amount_minor: int, order_lines: list[Mapping[str, Any]] | None
-) -> dict[str, Any]:
-    """The body of a capture or refund: the amount, and the order lines when given."""
-    body: dict[str, Any] = {amount_field: amount_minor}
-    if order_lines is not None:
-        body["order_lines"] = order_lines
-    return body
-
-
 def parse_answer(operation: str, answer: Answer, read: Callable[[Any], T]) -> T:
     """Read a 2xx JSON answer into its dataclass; an unreadable one is an unknown outcome."""
     try:
         return read(answer.body)
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
         raise unreadable_answer(operation, answer, f"could not be read ({problem!r})") from problem
-
-
-def created_resource(operation: str, answer: Answer, id_header: str) -> CreatedResource:
-    """Read the id Klarna puts in a header of its 201 answer (`Capture-Id`, `Refund-Id`)."""
-    resource_id = answer.headers.get(id_header)
-    if not resource_id:
-        raise unreadable_answer(operation, answer, f"has no {id_header} header")
-    return CreatedResource(resource_id, answer.headers.get("Location"))
 
 
 def unreadable_answer(operation: str, answer: Answer, problem: str) -> KlarnaUnavailableError:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from storefront import addresses
+from . import address_rules
 
 # Klarna's largest unit_price / total_amount of one order line (OpenAPI `order_line`).
 MAX_LINE_AMOUNT = 100_000_000
@@ -211,20 +211,20 @@ def address_problems(address: Any, purchase_country: str) -> list[str]:
     if not isinstance(address, Mapping):
         return ["address: must be an object"]
     too_long = [
-        f"{name}: must be at most {addresses.MAX_FIELD_LENGTH} characters"
+        f"{name}: must be at most {address_rules.MAX_FIELD_LENGTH} characters"
         for name, value in address.items()
-        if not _is_text(value, 0, addresses.MAX_FIELD_LENGTH)
+        if not _is_text(value, 0, address_rules.MAX_FIELD_LENGTH)
     ]
     if too_long:
         return too_long
     country = address.get("country", "")
     checks = {
         "country": None if country == purchase_country else f"must be {purchase_country}",
-        "given_name": addresses.name_problem(address.get("given_name", "")),
-        "family_name": addresses.name_problem(address.get("family_name", "")),
-        "email": addresses.email_problem(address.get("email", "")),
-        "phone": addresses.phone_problem(address.get("phone", "")),
-        "postal_code": addresses.postal_code_problem(address.get("postal_code", ""), country),
+        "given_name": address_rules.name_problem(address.get("given_name", "")),
+        "family_name": address_rules.name_problem(address.get("family_name", "")),
+        "email": address_rules.email_problem(address.get("email", "")),
+        "phone": address_rules.phone_problem(address.get("phone", "")),
+        "postal_code": address_rules.postal_code_problem(address.get("postal_code", ""), country),
         "region": "is required"
         if country in REGION_REQUIRED and not address.get("region")
         else None,

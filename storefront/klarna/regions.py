@@ -7,6 +7,9 @@ and the WooCommerce plugin; docs/klarna-notes.md#region-routing).
 
 from __future__ import annotations
 
+# Every region has its own API URL and credentials.
+REGIONS = ("EU", "NA", "OC")
+
 REGION_BY_COUNTRY = {
     **dict.fromkeys(("US", "CA", "MX"), "NA"),
     **dict.fromkeys(("AU", "NZ"), "OC"),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from storefront import addresses
 from storefront.addresses import PostalAddress
 from storefront.extensions import db
+from storefront.klarna import address_rules
 from storefront.markets import MARKETS, TaxClass
 from storefront.models import AddressKind, Cart, CartAddress, Coupon, ProductPrice
 from storefront.pricing import PricedOrder, price_order
@@ -176,8 +177,8 @@ def save_details(
     problems |= {
         name: problem
         for name, problem in (
-            ("email", addresses.email_problem(email)),
-            ("phone", addresses.phone_problem(phone)),
+            ("email", address_rules.email_problem(email)),
+            ("phone", address_rules.phone_problem(phone)),
         )
         if problem
     }

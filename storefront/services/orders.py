@@ -36,7 +36,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.extensions import db
-from storefront.klarna import get_klarna
 from storefront.klarna.bodies import order_body, purchase_fingerprint
 from storefront.klarna.errors import (
     KlarnaConflictError,
@@ -48,6 +47,8 @@ from storefront.klarna.errors import (
     KlarnaUnavailableError,
 )
 from storefront.klarna.results import PlacedOrder
+from storefront.klarna_extension import get_klarna
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS
 from storefront.models import (
     Cart,
@@ -270,13 +271,13 @@ def claim(
     snapshot = checkout_snapshot(cart, today=today)
     require_step(snapshot, CheckoutStep.SUMMARY)
     if purchase_fingerprint_seen is not None and not matches_secret(
-        purchase_fingerprint_seen, purchase_fingerprint(snapshot)
+        purchase_fingerprint_seen, purchase_fingerprint(klarna_purchase(snapshot))
     ):
         cancel_authorization(payment, authorization_token, reason="cart changed after authorize")
         db.session.commit()
         raise AuthorizeAgain(CHANGED_MESSAGE)
     try:
-        body = checked(payment.id, order_body(snapshot, merchant_context(payment)))
+        body = checked(payment.id, order_body(klarna_purchase(snapshot), merchant_context(payment)))
     except PaymentError:
         if cancel_unused:
             cancel_authorization(payment, authorization_token, reason="pre-flight refused it")

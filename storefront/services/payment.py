@@ -29,7 +29,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storefront.extensions import db
-from storefront.klarna import get_klarna
 from storefront.klarna.bodies import (
     MerchantContext,
     authorize_data,
@@ -46,6 +45,8 @@ from storefront.klarna.errors import (
 )
 from storefront.klarna.preflight import PreflightError, ensure_valid
 from storefront.klarna.results import PaymentMethodCategory
+from storefront.klarna_extension import get_klarna
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS
 from storefront.models import Cart, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services.checkout import (
@@ -143,8 +144,8 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
         overview=overview,
         payment=payment,
         categories=offered_categories(payment),
-        authorize_data=authorize_data(overview.snapshot),
-        purchase_fingerprint=purchase_fingerprint(overview.snapshot),
+        authorize_data=authorize_data(klarna_purchase(overview.snapshot)),
+        purchase_fingerprint=purchase_fingerprint(klarna_purchase(overview.snapshot)),
     )
 
 
@@ -218,7 +219,7 @@ def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | 
     """The Klarna call that makes the session hold the cart's body; None when it does."""
     update_body = None
     if not needs_new_session(payment):
-        update_body = session_body(snapshot, merchant_context(payment))
+        update_body = session_body(klarna_purchase(snapshot), merchant_context(payment))
         if fingerprint(update_body) == payment.payload_fingerprint:
             return None
     secret = secrets.token_urlsafe(32)
@@ -229,7 +230,7 @@ def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | 
         seen_session_id=payment.klarna_session_id,
         seen_fingerprint=payment.payload_fingerprint,
         update_body=update_body,
-        create_body=session_body(snapshot, merchant_context(payment, secret)),
+        create_body=session_body(klarna_purchase(snapshot), merchant_context(payment, secret)),
         callback_secret=secret,
     )
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from storefront.extensions import db
-from storefront.klarna.payloads import build_payload
+from storefront.klarna.bodies import purchase_body
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS
 from storefront.models import Cart
 from storefront.services.carts import find_cart
@@ -36,7 +37,7 @@ def payload_order_amount(server: LiveServer) -> int:
     with app.test_request_context(base_url=server.url):
         token = db.session.scalars(sa.select(Cart.token)).one()
         snapshot = checkout_snapshot(find_cart(token), today=today())
-        return build_payload(snapshot, include_customer=True)["order_amount"]
+        return purchase_body(klarna_purchase(snapshot), include_customer=True)["order_amount"]
 
 
 @pytest.mark.parametrize("market", list(STORIES))

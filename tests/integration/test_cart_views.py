@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from storefront.klarna.payloads import build_payload
+from storefront.klarna.bodies import purchase_body
+from storefront.klarna_purchase import klarna_purchase
 from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
@@ -38,7 +39,7 @@ def payload_of(app: Flask, client: ShopClient) -> dict:
     with client.session_transaction() as session:
         token = session[CART_KEY]
     with app.test_request_context():
-        return build_payload(checkout_snapshot(find_cart(token), today=today()))
+        return purchase_body(klarna_purchase(checkout_snapshot(find_cart(token), today=today())))
 
 
 def order_amount(app: Flask, client: ShopClient) -> int:

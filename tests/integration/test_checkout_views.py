@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 
 from storefront.forms import UNSTORABLE_MESSAGE
-from storefront.klarna.payloads import build_payload
+from storefront.klarna.bodies import purchase_body
 from storefront.klarna.preflight import payload_problems
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS
 from storefront.pricing import price_order
 from storefront.services.carts import find_cart
@@ -68,7 +69,7 @@ def snapshot_of(app: Flask, client: ShopClient) -> CheckoutSnapshot:
 
 def payload_of(app: Flask, client: ShopClient) -> dict:
     """The Klarna payload, with customer data, for the client's cart."""
-    return build_payload(snapshot_of(app, client), include_customer=True)
+    return purchase_body(klarna_purchase(snapshot_of(app, client)), include_customer=True)
 
 
 def tax_breakdown(page: str) -> list[str]:

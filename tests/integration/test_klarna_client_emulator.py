@@ -24,6 +24,7 @@ from storefront.klarna.errors import (
     KlarnaValidationError,
 )
 from storefront.klarna.idempotency import idempotency_key
+from storefront.klarna.order_management import OrderManagement
 from tests.support.klarna_examples import gb_cart, shopper_gb
 from tests.support.live_server import LiveServer
 
@@ -164,18 +165,19 @@ def test_order_captured_in_part_refunded_and_released(
     emulator_server: LiveServer, klarna_client: KlarnaClient
 ) -> None:
     order_id = placed_order_id(emulator_server, klarna_client)
-    klarna_client.acknowledge_order(order_id, idempotency_key=idempotency_key("FF-1", "ack"))
-    klarna_client.update_merchant_references(
+    orders = OrderManagement(klarna_client)
+    orders.acknowledge_order(order_id, idempotency_key=idempotency_key("FF-1", "ack"))
+    orders.update_merchant_references(
         order_id, idempotency_key=idempotency_key("FF-1", "refs"), merchant_reference1="FF-1"
     )
     capture_key = idempotency_key("FF-1", "capture-1", 2000)
-    capture = klarna_client.capture_order(order_id, 2000, idempotency_key=capture_key)
+    capture = orders.capture_order(order_id, 2000, idempotency_key=capture_key)
     # A repeat with the same key is answered with the first capture, not a second one.
-    assert klarna_client.capture_order(order_id, 2000, idempotency_key=capture_key) == capture
-    refund = klarna_client.refund_order(
+    assert orders.capture_order(order_id, 2000, idempotency_key=capture_key) == capture
+    refund = orders.refund_order(
         order_id, 500, idempotency_key=idempotency_key("FF-1", "refund-1", 500)
     )
-    klarna_client.release_remaining_authorization(
+    orders.release_remaining_authorization(
         order_id, idempotency_key=idempotency_key("FF-1", "release")
     )
     order = klarna_client.get_order(order_id)
@@ -190,15 +192,14 @@ def test_order_authorization_extended_then_cancelled(
     emulator_server: LiveServer, klarna_client: KlarnaClient
 ) -> None:
     order_id = placed_order_id(emulator_server, klarna_client)
+    orders = OrderManagement(klarna_client)
     expires_at = klarna_client.get_order(order_id).expires_at
-    klarna_client.extend_authorization_time(
-        order_id, idempotency_key=idempotency_key("FF-2", "extend")
-    )
+    orders.extend_authorization_time(order_id, idempotency_key=idempotency_key("FF-2", "extend"))
     assert klarna_client.get_order(order_id).expires_at > expires_at
-    klarna_client.cancel_order(order_id, idempotency_key=idempotency_key("FF-2", "cancel"))
+    orders.cancel_order(order_id, idempotency_key=idempotency_key("FF-2", "cancel"))
     assert klarna_client.get_order(order_id).status == "CANCELLED"
     with pytest.raises(KlarnaForbiddenError):
-        klarna_client.capture_order(
+        orders.capture_order(
             order_id, 100, idempotency_key=idempotency_key("FF-2", "capture-1", 100)
         )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from storefront.klarna import get_klarna
 from storefront.klarna.client import CONNECT_TIMEOUT_MAX_SECONDS, KlarnaClient
+from storefront.klarna_extension import get_klarna
 
 
 def test_factory_stores_a_client_configured_from_the_klarna_settings(app: Flask) -> None:

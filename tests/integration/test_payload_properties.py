@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME
 from storefront.coupons import CouponKind, CouponTerms
-from storefront.klarna.payloads import build_payload
+from storefront.klarna.bodies import purchase_body
 from storefront.klarna.preflight import payload_problems
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS, TaxClass
 from storefront.pricing import price_order
 from storefront.sales_tax import US_STATES
@@ -103,7 +104,7 @@ def test_every_generated_checkout_passes_preflight_and_the_emulator(
     @given(checkouts())
     def check(checkout: tuple[CheckoutSnapshot, bool]) -> None:
         snapshot, include_customer = checkout
-        payload = build_payload(snapshot, include_customer=include_customer)
+        payload = purchase_body(klarna_purchase(snapshot), include_customer=include_customer)
         assert payload_problems(payload) == []
         response = klarna.post(
             f"{emulator_server.url}/payments/v1/sessions", json=payload, timeout=10

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from storefront.config import EMULATOR_USERNAME, KLARNA_CDN_SDK_URL
+from storefront.config import EMULATOR_USERNAME
 from storefront.extensions import db
+from storefront.klarna.sdk import CDN_SDK_URL
 from storefront.models import Order, Payment
 from storefront.security import KLARNA_HOSTED_ORIGINS, content_security_policy
 from storefront.seed import seed_demo_data
@@ -119,7 +120,7 @@ def test_policy_allows_only_this_shop_and_the_configured_klarna_origins(
     emulator_server: LiveServer, sdk: str
 ) -> None:
     if sdk == "klarna":
-        policy, klarna = content_security_policy(KLARNA_CDN_SDK_URL), set(KLARNA_HOSTED_ORIGINS)
+        policy, klarna = content_security_policy(CDN_SDK_URL), set(KLARNA_HOSTED_ORIGINS)
     else:
         policy = content_security_policy(f"{emulator_server.url}/kp/lib/v1/api.js")
         klarna = {emulator_server.url}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storefront.config import KLARNA_CDN_SDK_URL, SETTINGS, ConfigError, build_config
+from storefront.config import SETTINGS, ConfigError, build_config
+from storefront.klarna.sdk import CDN_SDK_URL
 
 VALID = {
     "SECRET_KEY": "s" * 32,
@@ -25,7 +26,7 @@ def build(tmp_path: Path, environ: dict[str, str]) -> dict:
 
 def test_real_klarna_needs_only_url_and_credentials(tmp_path: Path) -> None:
     config = build(tmp_path, VALID)
-    assert config["KLARNA_SDK_URL"] == KLARNA_CDN_SDK_URL
+    assert config["KLARNA_SDK_URL"] == CDN_SDK_URL
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'storefront.sqlite'}"
 
 

@@ -19,6 +19,7 @@ from storefront.klarna.errors import (
     KlarnaUnavailableError,
     KlarnaValidationError,
 )
+from storefront.klarna.order_management import OrderManagement
 from storefront.klarna.results import CreatedResource, PaymentMethodCategory
 from tests.unit.conftest import MOCK_API_URL, MOCK_PASSWORD, MOCK_USERNAME
 
@@ -162,7 +163,7 @@ def test_tokens_from_the_browser_are_percent_encoded_into_the_path(
         lambda client: client.update_session("", PAYLOAD),
         lambda client: client.create_order("", PAYLOAD),
         lambda client: client.get_order(""),
-        lambda client: client.cancel_order(ORDER_ID, idempotency_key=""),
+        lambda client: OrderManagement(client).cancel_order(ORDER_ID, idempotency_key=""),
     ],
 )
 def test_empty_id_or_key_is_refused_before_any_request(
@@ -177,26 +178,33 @@ def test_empty_id_or_key_is_refused_before_any_request(
     ("invoke", "method", "suffix", "body"),
     [
         (
-            lambda c: c.acknowledge_order(ORDER_ID, idempotency_key=KEY),
+            lambda c: OrderManagement(c).acknowledge_order(ORDER_ID, idempotency_key=KEY),
             "POST",
             "/acknowledge",
             None,
         ),
-        (lambda c: c.cancel_order(ORDER_ID, idempotency_key=KEY), "POST", "/cancel", None),
         (
-            lambda c: c.release_remaining_authorization(ORDER_ID, idempotency_key=KEY),
+            lambda c: OrderManagement(c).cancel_order(ORDER_ID, idempotency_key=KEY),
+            "POST",
+            "/cancel",
+            None,
+        ),
+        (
+            lambda c: OrderManagement(c).release_remaining_authorization(
+                ORDER_ID, idempotency_key=KEY
+            ),
             "POST",
             "/release-remaining-authorization",
             None,
         ),
         (
-            lambda c: c.extend_authorization_time(ORDER_ID, idempotency_key=KEY),
+            lambda c: OrderManagement(c).extend_authorization_time(ORDER_ID, idempotency_key=KEY),
             "POST",
             "/extend-authorization-time",
             None,
         ),
         (
-            lambda c: c.update_merchant_references(
+            lambda c: OrderManagement(c).update_merchant_references(
                 ORDER_ID, idempotency_key=KEY, merchant_reference1="FF-1042"
             ),
             "PATCH",
@@ -228,7 +236,9 @@ def test_capture_with_order_lines_returns_capture_id_and_location(
         f"{OM_URL}/captures", status=201, headers={"Capture-Id": "cap-1", "Location": location}
     )
     lines = [{"reference": "TS-1", "quantity": 1, "total_amount": 1000}]
-    created = klarna_api.capture_order(ORDER_ID, 1000, idempotency_key=KEY, order_lines=lines)
+    created = OrderManagement(klarna_api).capture_order(
+        ORDER_ID, 1000, idempotency_key=KEY, order_lines=lines
+    )
     assert created == CreatedResource("cap-1", location)
     assert sent_json(klarna_http.calls[0]) == {"captured_amount": 1000, "order_lines": lines}
     assert klarna_http.calls[0].request.headers["Klarna-Idempotency-Key"] == KEY
@@ -238,7 +248,7 @@ def test_refund_without_order_lines_sends_only_the_amount(
     klarna_http: responses.RequestsMock, klarna_api: KlarnaClient
 ) -> None:
     klarna_http.post(f"{OM_URL}/refunds", status=201, headers={"Refund-Id": "ref-1"})
-    created = klarna_api.refund_order(ORDER_ID, 500, idempotency_key=KEY)
+    created = OrderManagement(klarna_api).refund_order(ORDER_ID, 500, idempotency_key=KEY)
     assert created == CreatedResource("ref-1", None)
     assert sent_json(klarna_http.calls[0]) == {"refunded_amount": 500}
 
@@ -248,7 +258,7 @@ def test_capture_answer_without_capture_id_is_an_unknown_outcome(
 ) -> None:
     klarna_http.post(f"{OM_URL}/captures", status=201)
     with pytest.raises(KlarnaUnavailableError) as raised:
-        klarna_api.capture_order(ORDER_ID, 1000, idempotency_key=KEY)
+        OrderManagement(klarna_api).capture_order(ORDER_ID, 1000, idempotency_key=KEY)
     assert raised.value.outcome_unknown is True
 
 
@@ -468,7 +478,10 @@ def test_capture_is_retried_with_the_same_idempotency_key(
 ) -> None:
     klarna_http.post(f"{OM_URL}/captures", status=504)
     klarna_http.post(f"{OM_URL}/captures", status=201, headers={"Capture-Id": "cap-1"})
-    assert klarna_api.capture_order(ORDER_ID, 1000, idempotency_key=KEY).resource_id == "cap-1"
+    assert (
+        OrderManagement(klarna_api).capture_order(ORDER_ID, 1000, idempotency_key=KEY).resource_id
+        == "cap-1"
+    )
     keys = [call.request.headers["Klarna-Idempotency-Key"] for call in klarna_http.calls]
     assert keys == [KEY, KEY]
 

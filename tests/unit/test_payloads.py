@@ -1,4 +1,4 @@
-"""The Klarna payload builder: field mapping, US sales tax, customer data on request."""
+"""A checkout as Klarna's fields: line mapping, US sales tax, customer data on request."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 from dataclasses import replace
 
 from storefront.coupons import CouponKind, CouponTerms
-from storefront.klarna.payloads import MAX_LINE_AMOUNT, build_payload
-from storefront.klarna.preflight import payload_problems
+from storefront.klarna.bodies import purchase_body
+from storefront.klarna.preflight import MAX_LINE_AMOUNT, payload_problems
+from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS, TaxClass
 from storefront.pricing import price_order
 from storefront.shipping import shipping_method
@@ -36,8 +37,8 @@ def full_snapshot(market: str, *items: LineItem, **changes) -> CheckoutSnapshot:
     return replace(snapshot, **changes)
 
 
-def test_build_payload_maps_a_vat_cart_to_klarna_fields() -> None:
-    payload = build_payload(full_snapshot("GB", TEE))
+def test_payload_maps_a_vat_cart_to_klarna_fields() -> None:
+    payload = purchase_body(klarna_purchase(full_snapshot("GB", TEE)))
     assert payload["order_lines"][0] == {
         "type": "physical",
         "reference": "TEE-ORG",
@@ -61,16 +62,16 @@ def test_build_payload_maps_a_vat_cart_to_klarna_fields() -> None:
     assert payload_problems(payload) == []
 
 
-def test_build_payload_amounts_are_the_pages_amounts() -> None:
+def test_payload_amounts_are_the_pages_amounts() -> None:
     snapshot = full_snapshot("SE", TEE, BOOK, coupon=CouponTerms("X", CouponKind.PERCENT, 1500))
-    payload = build_payload(snapshot)
+    payload = purchase_body(klarna_purchase(snapshot))
     priced = price_order(snapshot)
     assert payload["order_amount"] == priced.total_minor
     assert payload["order_tax_amount"] == priced.tax_minor
 
 
-def test_build_payload_sends_us_sales_tax_as_its_own_line() -> None:
-    payload = build_payload(full_snapshot("US", TEE, BOOK))
+def test_payload_sends_us_sales_tax_as_its_own_line() -> None:
+    payload = purchase_body(klarna_purchase(full_snapshot("US", TEE, BOOK)))
     *others, tax_line = payload["order_lines"]
     assert tax_line["type"] == "sales_tax"
     assert (
@@ -81,20 +82,20 @@ def test_build_payload_sends_us_sales_tax_as_its_own_line() -> None:
     assert payload_problems(payload) == []
 
 
-def test_build_payload_splits_sales_tax_above_the_line_maximum() -> None:
+def test_payload_splits_sales_tax_above_the_line_maximum() -> None:
     huge = replace(TEE, unit_price_minor=1_000_000, quantity=99)
     snapshot = full_snapshot("US", *(replace(huge, sku=f"SKU-{n}") for n in range(30)))
-    payload = build_payload(snapshot)
+    payload = purchase_body(klarna_purchase(snapshot))
     tax_lines = [line for line in payload["order_lines"] if line["type"] == "sales_tax"]
     assert len(tax_lines) == 2
     assert all(line["total_amount"] <= MAX_LINE_AMOUNT for line in tax_lines)
     assert payload_problems(payload) == []
 
 
-def test_build_payload_leaves_customer_data_out_unless_asked() -> None:
+def test_payload_leaves_customer_data_out_unless_asked() -> None:
     snapshot = full_snapshot("DE", TEE)
-    without = build_payload(snapshot)
-    with_customer = build_payload(snapshot, include_customer=True)
+    without = purchase_body(klarna_purchase(snapshot))
+    with_customer = purchase_body(klarna_purchase(snapshot), include_customer=True)
     assert "billing_address" not in without
     assert with_customer["billing_address"] == {
         "given_name": "Mock",
@@ -111,7 +112,11 @@ def test_build_payload_leaves_customer_data_out_unless_asked() -> None:
     assert payload_problems(with_customer) == []
 
 
-def test_build_payload_is_deterministic() -> None:
+def test_payload_is_deterministic() -> None:
     snapshot = full_snapshot("GB", TEE, BOOK)
-    first = json.dumps(build_payload(snapshot, include_customer=True), sort_keys=True)
-    assert first == json.dumps(build_payload(snapshot, include_customer=True), sort_keys=True)
+    first = json.dumps(
+        purchase_body(klarna_purchase(snapshot), include_customer=True), sort_keys=True
+    )
+    assert first == json.dumps(
+        purchase_body(klarna_purchase(snapshot), include_customer=True), sort_keys=True
+    )

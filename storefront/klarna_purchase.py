@@ -1,0 +1,78 @@
+"""Map the shop's checkout to the Klarna core's `Purchase`: the one place the two vocabularies meet.
+
+`klarna_purchase` is pure: the same snapshot always gives the same `Purchase`, so the bodies
+`storefront.klarna.bodies` builds from it (session, authorize(), create order) carry amounts
+and lines that cannot differ. Every amount comes from storefront.pricing, which the pages
+render too. Klarna docs (fields and rules):
+https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+"""
+
+from __future__ import annotations
+
+from storefront.addresses import PostalAddress
+from storefront.klarna.bodies import Address, OrderLine, Purchase, sales_tax_lines
+from storefront.pricing import LineKind, PricedLine, PricedOrder, price_order
+from storefront.snapshot import CheckoutSnapshot
+
+KLARNA_LINE_TYPES = {LineKind.GOODS: "physical", LineKind.SHIPPING: "shipping_fee"}
+
+
+def klarna_purchase(snapshot: CheckoutSnapshot) -> Purchase:
+    """The purchase Klarna is told about: the priced order's lines and the shopper's addresses."""
+    priced = price_order(snapshot)
+    market = snapshot.market
+    lines = tuple(order_line(line, vat=market.prices_include_tax) for line in priced.lines)
+    billing = snapshot.billing_address
+    # No shipping address given: the goods go to the billing address.
+    shipping = None if billing is None else snapshot.shipping_address or billing
+    return Purchase(
+        country=market.country,
+        currency=market.currency,
+        locale=market.locale,
+        amount_minor=priced.total_minor,
+        tax_minor=order_tax_amount(priced),
+        lines=lines + sales_tax_lines(priced.sales_tax_minor),
+        billing_address=None if billing is None else klarna_address(billing, snapshot),
+        shipping_address=None if shipping is None else klarna_address(shipping, snapshot),
+    )
+
+
+def order_tax_amount(priced: PricedOrder) -> int:
+    """VAT markets: the sum of the lines' tax. US: the sales-tax line, as Klarna's US example."""
+    if priced.market.prices_include_tax:
+        return sum(line.tax_minor for line in priced.lines)
+    return priced.sales_tax_minor
+
+
+def order_line(line: PricedLine, *, vat: bool) -> OrderLine:
+    """One Klarna order line; US lines carry no tax, since sales tax is its own line."""
+    return OrderLine(
+        line_type=KLARNA_LINE_TYPES[line.kind],
+        reference=line.reference,
+        name=line.name,
+        quantity=line.quantity,
+        unit_price_minor=line.unit_price_minor,
+        tax_rate_bp=line.tax_rate_bp if vat else 0,
+        total_minor=line.total_minor,
+        discount_minor=line.discount_minor,
+        tax_minor=line.tax_minor,
+        quantity_unit="pcs" if line.kind is LineKind.GOODS else "",
+        product_url=line.product_url,
+        image_url=line.image_url,
+    )
+
+
+def klarna_address(address: PostalAddress, snapshot: CheckoutSnapshot) -> Address:
+    """A Klarna address: the postal address with the shopper's email and phone."""
+    return Address(
+        given_name=address.given_name,
+        family_name=address.family_name,
+        email=snapshot.email,
+        phone=snapshot.phone,
+        street_address=address.street_address,
+        street_address2=address.street_address2,
+        postal_code=address.postal_code,
+        city=address.city,
+        region=address.region,
+        country=address.country,
+    )
