@@ -71,7 +71,8 @@ def shop_env(
     Without `klarna_url` the Klarna settings point at Klarna's playground, for pages that call
     no Klarna; with it, at that emulator.
     """
-    from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME, SDK_PATH
+    from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME
+    from storefront.klarna.sdk import SDK_PATH
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")}
     env.update(
