@@ -1,7 +1,8 @@
-"""Security headers on every response, with a Content-Security-Policy built from config."""
+"""Security headers on every response (a CSP built from config), and secret comparison."""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -51,6 +52,11 @@ def content_security_policy(sdk_url: str) -> str:
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def matches_secret(given: str, expected: str | None) -> bool:
+    """Compare a presented secret in constant time (no timing hint of how much matched)."""
+    return expected is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def refuse_unnamed_form_fields() -> None:
