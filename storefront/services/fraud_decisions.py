@@ -1,7 +1,4 @@
-"""Klarna's fraud decisions: its fraud_status mapped to the order's status, and applied.
-
-Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
-"""
+"""Klarna's fraud decisions: its fraud_status mapped to the order's status, and applied."""
 
 from __future__ import annotations
 
