@@ -28,6 +28,7 @@ from storefront.klarna import address_rules
 from storefront.markets import MARKETS, Market
 from storefront.sales_tax import US_STATES
 from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
+from storefront.services.errors import INVALID_DETAILS_MESSAGE
 from storefront.shipping import ShippingMethod
 
 QUANTITY_MESSAGE = f"Enter a whole number from {MIN_QUANTITY} to {MAX_QUANTITY}."
@@ -51,6 +52,8 @@ def strip(value: Any) -> Any:
 
 class QuantityField(IntegerField):
     """A quantity input whose "not a number" error reads like its range error."""
+
+    data: int | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse the number, replacing WTForms' generic message with the shop's.
@@ -102,6 +105,10 @@ class ShopForm(FlaskForm):
                 valid = False
         return valid
 
+    def error_messages(self) -> list[str]:
+        """What a refused form says when no page shows its fields: each field's errors."""
+        return [error for field_errors in self.errors.values() for error in field_errors]
+
 
 def text_fields(form: Form) -> Iterator[Field]:
     """The fields of a form, with those of its sub-forms (addresses) in place of the sub-form."""
@@ -113,7 +120,7 @@ def text_fields(form: Form) -> Iterator[Field]:
 
 
 class ReturnToForm(ShopForm):
-    """A form that may say which page to go back to afterwards (see views.shopper)."""
+    """A form that may say which page to go back to afterwards (see views.responses)."""
 
     next = HiddenField()
 
@@ -235,6 +242,10 @@ class DetailsForm(ReturnToForm):
         if not self.ship_to_billing.data:
             valid = self.shipping.form.check(country) and valid
         return valid
+
+    def error_messages(self) -> list[str]:
+        """One line: the page shows each problem next to its field (nested, not flat)."""
+        return [INVALID_DETAILS_MESSAGE]
 
     def billing_address(self) -> PostalAddress:
         """The billing address as submitted, normalized."""

@@ -1,7 +1,9 @@
-"""Security headers on every response (CSP built from config), and request body limits."""
+"""Security headers on every response (a CSP built from config), request body limits, and
+secret comparison."""
 
 from __future__ import annotations
 
+import hmac
 import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -10,10 +12,10 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, request
 from werkzeug.exceptions import SecurityError
 
+from storefront.klarna.sdk import CDN_SDK_URL
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-from storefront.klarna.sdk import CDN_SDK_URL
 
 # Origins Klarna's hosted SDK loads frames, scripts, images and API calls from. The SDK
 # injects iframes from these hosts; Klarna docs: https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
@@ -58,6 +60,11 @@ def content_security_policy(sdk_url: str) -> str:
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def matches_secret(given: str, expected: str | None) -> bool:
+    """Compare a presented secret in constant time (no timing hint of how much matched)."""
+    return expected is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def refuse_unnamed_form_fields() -> None:

@@ -24,7 +24,7 @@ from storefront.services.errors import (
     UnknownMarket,
     UnknownProduct,
 )
-from storefront.services.payment import discard_cart_session
+from storefront.services.klarna_session import discard_cart_session
 from storefront.shipping import shipping_method
 
 MIN_QUANTITY = 1

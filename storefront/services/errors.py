@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+# What the shopper is told when paying fails; shown by more than one service and page.
+UNAVAILABLE_MESSAGE = (
+    "Klarna is not available right now. Please try again in a moment; nothing has been charged."
+)
+DECLINED_MESSAGE = (
+    "Klarna cannot accept this purchase. Nothing has been charged. Your cart is saved."
+)
+OUTCOME_UNKNOWN_MESSAGE = (
+    "We could not confirm your payment with Klarna yet. Please don't pay again: "
+    "your order page will show the result."
+)
+CHANGED_MESSAGE = (
+    "Your order changed after you confirmed it with Klarna, so we have not charged you. "
+    "Please check your order and confirm again."
+)
+EXPIRED_MESSAGE = "Your Klarna confirmation has expired. Please confirm your payment again."
+# Details are refused with their problems shown next to the fields, and this one line.
+INVALID_DETAILS_MESSAGE = "Please correct the highlighted details."
+
 
 class ShopError(Exception):
     """A refused request; `user_message` says why, in the shopper's terms."""
@@ -39,7 +58,7 @@ class InvalidDetails(ShopError):
     """Contact or address details Klarna would refuse; `problems` maps fields to messages."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("Please correct the highlighted details.")
+        super().__init__(INVALID_DETAILS_MESSAGE)
         self.problems = problems
 
 

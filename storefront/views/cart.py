@@ -12,14 +12,8 @@ from werkzeug.wrappers import Response
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
 from storefront.services import carts, checkout
 from storefront.services.rate_limits import COUPON_CODES, failures_limited
-from storefront.views.shopper import (
-    current_cart,
-    current_or_new_cart,
-    flash_form_errors,
-    redirect_back,
-    run_service,
-    today,
-)
+from storefront.views.responses import flash_form_errors, redirect_back, run_service
+from storefront.views.shopper import current_cart, current_or_new_cart, today
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, render_template
 
 from storefront.forms import AddToCartForm, storable
 from storefront.services import catalog, coupons
-from storefront.views.shopper import current_market
+from storefront.views.shopper import current_market, today
 
 bp = Blueprint("catalog", __name__)
 
@@ -20,7 +18,7 @@ def index() -> str:
     return render_template(
         "catalog/index.html",
         products=catalog.list_products(market),
-        coupons=coupons.demo_coupons(market, datetime.now(UTC).date()),
+        coupons=coupons.demo_coupons(market, today()),
     )
 
 

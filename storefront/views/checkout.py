@@ -5,8 +5,6 @@ The summary is the last step before paying: the Klarna payment step follows it.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
@@ -14,17 +12,18 @@ from storefront.forms import DetailsForm, ShippingForm
 from storefront.models import Cart
 from storefront.services import checkout
 from storefront.services.checkout import CheckoutOverview, CheckoutStep
-from storefront.services.errors import CheckoutIncomplete, InvalidDetails
-from storefront.views.shopper import current_cart, current_market, redirect_back, run_service, today
+from storefront.services.errors import INVALID_DETAILS_MESSAGE, CheckoutIncomplete, InvalidDetails
+from storefront.views.responses import (
+    STEP_ENDPOINTS,
+    details_form_data,
+    redirect_back,
+    run_service,
+    save_details_from,
+    step_url,
+)
+from storefront.views.shopper import current_cart, current_market, today
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
-
-STEP_ENDPOINTS = {
-    CheckoutStep.CART: "cart.show",
-    CheckoutStep.DETAILS: "checkout.details",
-    CheckoutStep.SHIPPING: "checkout.shipping",
-    CheckoutStep.SUMMARY: "checkout.summary",
-}
 
 
 class StepNotReady(Exception):
@@ -45,7 +44,7 @@ def cart_at(step: CheckoutStep) -> tuple[Cart, CheckoutOverview]:
         checkout.require_step(overview.snapshot, step)
     except CheckoutIncomplete as error:
         flash(error.user_message, "error")
-        raise StepNotReady(redirect(url_for(STEP_ENDPOINTS[CheckoutStep(error.step)]))) from None
+        raise StepNotReady(redirect(step_url(error))) from None
     return cart, overview
 
 
@@ -80,30 +79,8 @@ def details() -> Response | str:
             flash("Details saved.", "success")
             return redirect_back("checkout.shipping")
     elif form.is_submitted():
-        flash("Please correct the highlighted details.", "error")
+        flash(INVALID_DETAILS_MESSAGE, "error")
     return render_template("checkout/details.html", form=form, overview=overview, snapshot=snapshot)
-
-
-def save_details_from(cart: Cart, form: DetailsForm) -> None:
-    """Store a validated details form on the cart (raises InvalidDetails)."""
-    checkout.save_details(
-        cart,
-        email=form.email.data,
-        phone=form.phone.data,
-        billing=form.billing_address(),
-        shipping=form.shipping_address(),
-    )
-
-
-def details_form_data(cart: Cart, overview: CheckoutOverview) -> dict:
-    """What the details form shows before the shopper types: what they saved last time."""
-    snapshot = overview.snapshot
-    data: dict = {"email": cart.email, "phone": cart.phone, "ship_to_billing": cart.ship_to_billing}
-    if snapshot.billing_address:
-        data["billing"] = asdict(snapshot.billing_address)
-    if snapshot.shipping_address and not cart.ship_to_billing:
-        data["shipping"] = asdict(snapshot.shipping_address)
-    return data
 
 
 @bp.route("/shipping", methods=["GET", "POST"])

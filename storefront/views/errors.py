@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from storefront.extensions import db
 from storefront.services.rate_limits import RateLimited
-from storefront.views.payment import as_json, wants_json
+from storefront.views.responses import as_json, wants_json
 from storefront.views.shopper import leave_database_out_of_header
 
 # Seconds a shopper (or Klarna's callback) is asked to wait when the database is overloaded.

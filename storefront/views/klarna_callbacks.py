@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from storefront.extensions import csrf
 from storefront.forms import storable
-from storefront.services import orders
+from storefront.security import matches_secret
 from storefront.services.errors import (
     AuthorizeAgain,
     CallbackReplayed,
@@ -28,7 +28,9 @@ from storefront.services.errors import (
     PaymentOutcomeUnknown,
     PaymentUnavailable,
 )
-from storefront.services.payment import matches_secret
+from storefront.services.fraud_decisions import apply_fraud_decision
+from storefront.services.order_lookup import find_order_by_klarna_id, find_payment_by_session
+from storefront.services.order_placement import place_from_callback
 from storefront.views.shopper import today
 
 bp = Blueprint("klarna_callbacks", __name__, url_prefix="/klarna")
@@ -53,12 +55,14 @@ def ids_in_body(*names: str) -> dict[str, str] | None:
         return None
     if not isinstance(body, dict):
         return None
-    values = {name: body.get(name) for name in names}
-    if all(
-        isinstance(v, str) and 0 < len(v) <= MAX_ID_LENGTH and storable(v) for v in values.values()
-    ):
-        return values
-    return None
+    values = {
+        name: value
+        for name in names
+        if isinstance(value := body.get(name), str)
+        and 0 < len(value) <= MAX_ID_LENGTH
+        and storable(value)
+    }
+    return values if len(values) == len(names) else None
 
 
 @bp.post("/authorization")
@@ -73,11 +77,11 @@ def authorization() -> tuple[Response, int]:
     ids = ids_in_body("authorization_token", "session_id")
     if ids is None:
         return answer(400, "expected authorization_token and session_id")
-    payment = orders.find_payment_by_session(ids["session_id"])
+    payment = find_payment_by_session(ids["session_id"])
     if payment is None or not matches_secret(request.args.get("key", ""), payment.callback_secret):
         return answer(403, "unknown session or wrong key")
     try:
-        placement = orders.place_from_callback(
+        placement = place_from_callback(
             payment, ids["authorization_token"], klarna_session_id=ids["session_id"], today=today()
         )
     except (OrderInProgress, PaymentOutcomeUnknown, PaymentUnavailable):
@@ -98,13 +102,13 @@ def notification() -> tuple[Response, int]:
     ids = ids_in_body("order_id", "event_type")
     if ids is None:
         return answer(400, "expected order_id and event_type")
-    order = orders.find_order_by_klarna_id(ids["order_id"])
+    order = find_order_by_klarna_id(ids["order_id"])
     if order is None or not matches_secret(
         request.args.get("key", ""), order.payment.callback_secret
     ):
         return answer(403, "unknown order or wrong key")
     try:
-        orders.apply_fraud_decision(order)
+        apply_fraud_decision(order)
     except PaymentUnavailable:
         return answer(503, "try again later")  # Klarna resends every 10 minutes for 24 hours
     return answer(200, f"order {order.number} {order.status}")

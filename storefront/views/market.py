@@ -9,7 +9,8 @@ from storefront.forms import ChangeMarketForm
 from storefront.markets import MARKETS
 from storefront.services import carts
 from storefront.services.errors import ShopError
-from storefront.views.shopper import current_cart, redirect_back, remember_market
+from storefront.views.responses import redirect_back
+from storefront.views.shopper import current_cart, remember_market
 
 bp = Blueprint("market", __name__)
 

@@ -6,44 +6,37 @@ signed session cookie) or to someone who knows the order's number and email addr
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from storefront.forms import OrderLookupForm
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
-from storefront.services import orders
 from storefront.services.errors import PaymentError
+from storefront.services.order_lookup import find_order, look_up_order
+from storefront.services.order_placement import resume_placement
 from storefront.services.rate_limits import ORDER_LOOKUPS, give_back, spend_attempt
+from storefront.views.shopper import may_see_order, remember_order
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-# Session key: the numbers of the orders this browser may see, newest last.
-ORDERS_KEY = "orders"
-REMEMBERED_ORDERS = 20
 # While an order is being placed its page reloads itself this often (a meta refresh, not JS).
 PLACING_REFRESH_SECONDS = 3
-
-
-def remember_order(number: str) -> None:
-    """Let this browser see the order's page from now on."""
-    numbers = [n for n in session.get(ORDERS_KEY, []) if n != number]
-    session[ORDERS_KEY] = [*numbers, number][-REMEMBERED_ORDERS:]
 
 
 @bp.get("/<number>")
 def confirmation(number: str) -> Response | str:
     """The order: number, lines, totals, addresses and where its Klarna payment stands."""
-    order = orders.find_order(number) if number in session.get(ORDERS_KEY, []) else None
+    order = find_order(number) if may_see_order(number) else None
     if order is None:
         flash("Enter your order number and email address to see your order.", "error")
         return redirect(url_for("orders.lookup"))
     try:
         # An order whose placing stalled is finished here, by the page's own refresh.
-        order = orders.resume_placement(order)
+        order = resume_placement(order)
     except PaymentError as error:
         flash(error.user_message, "error")
-        if orders.find_order(number) is None:  # released: Klarna made no order, pay again
+        if find_order(number) is None:  # released: Klarna made no order, pay again
             return redirect(url_for("payment.show"))
     return render_template(
         "orders/confirmation.html",
@@ -60,7 +53,7 @@ def lookup() -> Response | str:
     form = OrderLookupForm()
     if form.validate_on_submit():
         attempt = spend_attempt(ORDER_LOOKUPS, request.remote_addr)
-        order = orders.look_up_order(form.number.data, form.email.data)
+        order = look_up_order(form.number.data, form.email.data)
         if order is not None:
             give_back(attempt)
             remember_order(order.number)

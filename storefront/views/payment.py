@@ -4,11 +4,14 @@ Cart edits on this page post the shop's own forms to endpoints named like the ca
 checkout's (`payment.change_quantity`, `payment.shipping`, ...). Without JavaScript they are
 plain post/redirect/get; static/js/checkout.js sends the same forms with fetch and
 `Accept: application/json` and gets back the re-rendered page parts plus what the widget needs
-(client token, categories, authorize() data), so it can reload the widget in place.
+(client token, categories, authorize() data), so it can reload the widget in place. Every edit
+takes one path (`cart_edit`): parse its form, run its service, answer with `edited`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
@@ -21,29 +24,34 @@ from storefront.forms import (
     DetailsForm,
     PlaceOrderForm,
     ShippingForm,
+    ShopForm,
 )
+from storefront.markets import MARKETS
 from storefront.models import Cart, OrderStatus
-from storefront.services import carts, checkout, orders
+from storefront.services import carts, checkout
 from storefront.services.checkout import CheckoutOverview
 from storefront.services.errors import (
+    DECLINED_MESSAGE,
     CheckoutIncomplete,
-    InvalidDetails,
     OrderInProgress,
     PaymentError,
     PaymentOutcomeUnknown,
     ShopError,
 )
-from storefront.services.payment import (
-    DECLINED_MESSAGE,
-    PaymentPage,
-    recheck_session,
-    record_decline,
-    start_payment,
-)
+from storefront.services.klarna_session import PaymentPage, recheck_session, start_payment
+from storefront.services.order_lookup import find_payment
+from storefront.services.order_placement import place_order
+from storefront.services.payments import record_decline
 from storefront.services.rate_limits import COUPON_CODES, failures_limited
-from storefront.views.checkout import STEP_ENDPOINTS, details_form_data, save_details_from
-from storefront.views.orders import remember_order
-from storefront.views.shopper import CART_KEY, current_cart, today
+from storefront.views.responses import (
+    Message,
+    as_json,
+    details_form_data,
+    save_details_from,
+    step_url,
+    wants_json,
+)
+from storefront.views.shopper import CART_KEY, current_cart, remember_order, today
 
 bp = Blueprint("payment", __name__, url_prefix="/checkout/payment")
 
@@ -58,14 +66,7 @@ FRAGMENTS = {
     "klarna": "payment/_klarna.html",
     "cart_link": "_cart_link.html",  # the header's item count
 }
-
-Message = tuple[str, str]  # (category, text), as flash() takes them
-
-
-def wants_json() -> bool:
-    """True when checkout.js sent the request (it asks for JSON); False for a plain form."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+EMPTY_CART_MESSAGE = "Your cart is empty."
 
 
 @bp.get("")
@@ -73,20 +74,29 @@ def show() -> Response | str:
     """The payment step: order, delivery, and the Klarna widget with the Buy button."""
     cart = current_cart(for_update=True)
     if cart is None:
-        flash("Your cart is empty.", "error")
+        flash(EMPTY_CART_MESSAGE, "error")
         return redirect(url_for("cart.show"))
     try:
-        page = start_payment(cart, today=today())
+        state = page_state(cart)
     except CheckoutIncomplete as error:
         flash(error.user_message, "error")
-        return redirect(url_for(STEP_ENDPOINTS[checkout.CheckoutStep(error.step)]))
+        return redirect(step_url(error))
     except OrderInProgress as error:
         return redirect(url_for("orders.confirmation", number=error.number))
+    return render_template("payment/show.html", **state)
+
+
+def page_state(cart: Cart, **context: Any) -> dict[str, Any]:
+    """The page with the cart's Klarna session in step, or without the widget and why.
+
+    Raises CheckoutIncomplete and OrderInProgress (see `start_payment`).
+    """
+    try:
+        page = start_payment(cart, today=today())
     except PaymentError as error:
         overview = checkout.checkout_overview(cart, today=today())
-        context = page_context(cart, overview, None, problem=error.user_message)
-        return render_template("payment/show.html", **context)
-    return render_template("payment/show.html", **page_context(cart, page.overview, page))
+        return page_context(cart, overview, None, problem=error.user_message, **context)
+    return page_context(cart, page.overview, page, **context)
 
 
 def page_context(
@@ -131,25 +141,17 @@ def edited(cart: Cart | None, messages: list[Message], **context: Any) -> Respon
     if cart is None:
         return jsonify(messages=as_json(messages), redirect=url_for("cart.show"))
     try:
-        page = start_payment(cart, today=today())
+        state = page_state(cart, **context)
     except CheckoutIncomplete as error:
-        step_url = url_for(STEP_ENDPOINTS[checkout.CheckoutStep(error.step)])
         return jsonify(
-            messages=as_json([*messages, ("error", error.user_message)]), redirect=step_url
+            messages=as_json([*messages, ("error", error.user_message)]), redirect=step_url(error)
         )
     except OrderInProgress as error:
         return jsonify(
             messages=as_json(messages),
             redirect=url_for("orders.confirmation", number=error.number),
         )
-    except PaymentError as error:
-        overview = checkout.checkout_overview(cart, today=today())
-        state = page_context(cart, overview, None, problem=error.user_message, **context)
-        return jsonify(messages=as_json(messages), fragments=fragments(state), payment=None)
-    state = page_context(cart, page.overview, page, **context)
-    return jsonify(
-        messages=as_json(messages), fragments=fragments(state), payment=widget_state(page)
-    )
+    return jsonify(messages=as_json(messages), fragments=fragments(state), payment=state["widget"])
 
 
 def fragments(state: dict[str, Any]) -> dict[str, str]:
@@ -170,110 +172,79 @@ def widget_state(page: PaymentPage) -> dict[str, Any]:
     }
 
 
-def as_json(messages: list[Message]) -> list[dict[str, str]]:
-    """Messages as checkout.js shows them."""
-    return [{"category": category, "text": text} for category, text in messages]
+EditView = Callable[..., Response | str]
+# Builds an edit's form from the posted body; None when it needs a cart and there is none.
+FormFor = Callable[[Cart | None], ShopForm | None]
+# Answers a refused edit: its form and what to tell the shopper.
+Refusal = Callable[[Cart | None, Any, list[str]], Response | str]
 
 
-def run_edit(cart: Cart | None, service: Any, *args: Any, done: str, **kwargs: Any) -> Response:
-    """Apply one cart edit through the shop's service and answer it (JSON or redirect)."""
-    if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
-    try:
-        service(cart, *args, **kwargs)
-    except ShopError as error:
-        return edited(cart, [("error", error.user_message)])
-    return edited(cart, [("success", done)])
-
-
-def refused_form(cart: Cart | None, form: Any) -> Response:
-    """Answer a form that failed validation with its errors."""
-    errors = [error for field_errors in form.errors.values() for error in field_errors]
+def answer_refused(cart: Cart | None, form: ShopForm, errors: list[str]) -> Response:
+    """Answer a refused edit with its errors (JSON or flash and redirect)."""
     return edited(cart, [("error", error) for error in errors])
 
 
-@bp.post("/items/<sku>/quantity")
-def change_quantity(sku: str) -> Response:
-    """Set a line's quantity."""
-    form = ChangeQuantityForm()
-    cart = current_cart(for_update=True)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    return run_edit(cart, carts.change_quantity, sku, form.quantity.data, done="Quantity updated.")
+def cart_edit(form_for: FormFor, refused: Refusal = answer_refused) -> Callable[..., EditView]:
+    """Make a payment-page edit view from a function that applies it.
+
+    The function gets the locked cart, the validated form and the URL's values; it calls one
+    service (which raises ShopError to refuse) and returns what to tell the shopper, or None.
+    The view answers every outcome through `edited`, or `refused` with the form.
+    """
+
+    def decorate(apply: Callable[..., str | None]) -> EditView:
+        @wraps(apply)
+        def view(**values: Any) -> Response | str:
+            cart = current_cart(for_update=True)
+            form = form_for(cart)
+            if form is None:
+                return edited(None, [("error", EMPTY_CART_MESSAGE)])
+            if not form.validate_on_submit():
+                return refused(cart, form, form.error_messages())
+            if cart is None:
+                return edited(None, [("error", EMPTY_CART_MESSAGE)])
+            try:
+                done = apply(cart, form, **values)
+            except ShopError as error:
+                return refused(cart, form, [error.user_message])
+            return edited(cart, [("success", done)] if done else [])
+
+        return view
+
+    return decorate
 
 
-@bp.post("/items/<sku>/remove")
-def remove(sku: str) -> Response:
-    """Remove a product from the cart."""
-    form = ActionForm()
-    cart = current_cart(for_update=True)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    return run_edit(cart, carts.remove_item, sku, done="Removed from your cart.")
+def posted(form_class: type[ShopForm]) -> FormFor:
+    """The form of an edit that needs nothing from the cart to read it."""
+    return lambda cart: form_class()
 
 
-@bp.post("/coupon")
-def apply_coupon() -> Response:
-    """Apply a coupon code."""
-    form = ApplyCouponForm()
-    cart = current_cart(for_update=True)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    code = form.code.data.upper()
-    apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
-    return run_edit(cart, apply_limited, code, today=today(), done=f"Coupon {code} applied.")
-
-
-@bp.post("/coupon/remove")
-def remove_coupon() -> Response:
-    """Take the coupon off the cart."""
-    form = ActionForm()
-    cart = current_cart(for_update=True)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    return run_edit(cart, checkout.remove_coupon, done="Coupon removed.")
-
-
-@bp.post("/shipping")
-def shipping() -> Response:
-    """Choose another shipping method."""
-    cart = current_cart(for_update=True)
+def shipping_form(cart: Cart | None) -> ShippingForm | None:
+    """The shipping form, offering the methods (and fees) of this cart's market."""
     if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
+        return None
     overview = checkout.checkout_overview(cart, today=today())
-    form = ShippingForm(checkout.shipping_options(overview.priced), overview.snapshot.market)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    return run_edit(cart, checkout.choose_shipping, form.method.data, done="Shipping changed.")
+    return ShippingForm(checkout.shipping_options(overview.priced), overview.snapshot.market)
 
 
-@bp.post("/details")
-def details() -> Response | str:
-    """Change contact details or addresses; errors are shown next to the fields."""
-    cart = current_cart(for_update=True)
+def details_form(cart: Cart | None) -> DetailsForm | None:
+    """The details form, checked against the cart's market."""
     if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
-    overview = checkout.checkout_overview(cart, today=today())
-    form = DetailsForm(overview.snapshot.market)
-    if form.validate_on_submit():
-        try:
-            save_details_from(cart, form)
-        except InvalidDetails as error:
-            return details_refused(cart, overview, form, error.user_message)
-        return edited(cart, [("success", "Details saved.")])
-    return details_refused(cart, overview, form, "Please correct the highlighted details.")
+        return None
+    return DetailsForm(MARKETS[cart.market])
 
 
-def details_refused(
-    cart: Cart, overview: CheckoutOverview, form: DetailsForm, message: str
-) -> Response | str:
+def details_refused(cart: Cart | None, form: DetailsForm, errors: list[str]) -> Response | str:
     """Show the details form again with its errors, keeping what the shopper typed."""
+    assert cart is not None  # details_form gives no form without a cart
+    messages: list[Message] = [("error", error) for error in errors]
     if wants_json():
-        return edited(cart, [("error", message)], details_form=form)
-    flash(message, "error")
+        return edited(cart, messages, details_form=form)
+    for category, text in messages:
+        flash(text, category)
     context = page_context(
         cart,
-        overview,
+        checkout.checkout_overview(cart, today=today()),
         None,
         details_form=form,
         problem="Save your corrected details to continue to payment.",
@@ -281,20 +252,63 @@ def details_refused(
     return render_template("payment/show.html", **context)
 
 
+@bp.post("/items/<sku>/quantity")
+@cart_edit(posted(ChangeQuantityForm))
+def change_quantity(cart: Cart, form: ChangeQuantityForm, sku: str) -> str:
+    """Set a line's quantity."""
+    assert form.quantity.data is not None  # the form validated: InputRequired
+    carts.change_quantity(cart, sku, form.quantity.data)
+    return "Quantity updated."
+
+
+@bp.post("/items/<sku>/remove")
+@cart_edit(posted(ActionForm))
+def remove(cart: Cart, form: ActionForm, sku: str) -> str:
+    """Remove a product from the cart."""
+    carts.remove_item(cart, sku)
+    return "Removed from your cart."
+
+
+@bp.post("/coupon")
+@cart_edit(posted(ApplyCouponForm))
+def apply_coupon(cart: Cart, form: ApplyCouponForm) -> str:
+    """Apply a coupon code (failed codes count against the client's limit)."""
+    code = form.code.data.upper()
+    failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)(
+        cart, code, today=today()
+    )
+    return f"Coupon {code} applied."
+
+
+@bp.post("/coupon/remove")
+@cart_edit(posted(ActionForm))
+def remove_coupon(cart: Cart, form: ActionForm) -> str:
+    """Take the coupon off the cart."""
+    checkout.remove_coupon(cart)
+    return "Coupon removed."
+
+
+@bp.post("/shipping")
+@cart_edit(shipping_form)
+def shipping(cart: Cart, form: ShippingForm) -> str:
+    """Choose another shipping method."""
+    checkout.choose_shipping(cart, form.method.data)
+    return "Shipping changed."
+
+
+@bp.post("/details")
+@cart_edit(details_form, refused=details_refused)
+def details(cart: Cart, form: DetailsForm) -> str:
+    """Change contact details or addresses; errors are shown next to the fields."""
+    save_details_from(cart, form)  # raises InvalidDetails
+    return "Details saved."
+
+
 @bp.post("/session")
-def recheck() -> Response:
+@cart_edit(posted(ActionForm))
+def recheck(cart: Cart, form: ActionForm) -> None:
     """checkout.js could not load the widget: replace the session if Klarna dropped it."""
-    form = ActionForm()
-    cart = current_cart(for_update=True)
-    if not form.validate_on_submit():
-        return refused_form(cart, form)
-    if cart is None:
-        return edited(None, [("error", "Your cart is empty.")])
-    try:
-        recheck_session(cart)
-    except PaymentError as error:
-        return edited(cart, [("error", error.user_message)])
-    return edited(cart, [])
+    recheck_session(cart)
 
 
 @bp.post("/declined")
@@ -316,12 +330,12 @@ def place() -> Response:
         return redirect(url_for("payment.show"))
     token = form.authorization_token.data
     session_id = form.klarna_session_id.data
-    payment = orders.find_payment(current_cart(), session_id, token)
+    payment = find_payment(current_cart(), session_id, token)
     if payment is None:
         flash("This payment is no longer open. Please check your cart.", "error")
         return redirect(url_for("cart.show"))
     try:
-        placement = orders.place_order(
+        placement = place_order(
             payment.id,
             token,
             klarna_session_id=session_id,
@@ -338,7 +352,7 @@ def place() -> Response:
         return redirect(url_for("orders.confirmation", number=payment.order_number), 303)
     except CheckoutIncomplete as error:
         flash(error.user_message, "error")
-        return redirect(url_for(STEP_ENDPOINTS[checkout.CheckoutStep(error.step)]), 303)
+        return redirect(step_url(error), 303)
     except PaymentError as error:
         flash(error.user_message, "error")
         return redirect(url_for("payment.show"), 303)

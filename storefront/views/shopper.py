@@ -1,4 +1,4 @@
-"""The shopper's session: their market and cart token, and what every page's header shows.
+"""The shopper's session: their market, cart token and orders, and what every page's header shows.
 
 The session cookie is signed, so the cart token in it cannot be forged or swapped; a cart is
 only ever found through the token of the session that created it.
@@ -6,24 +6,24 @@ only ever found through the token of the session that created it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from flask import Flask, flash, g, redirect, request, session, url_for
-from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
+from flask import Flask, g, session
 
+from storefront.clock import utcnow
 from storefront.forms import ChangeMarketForm
 from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
 from storefront.services import carts
-from storefront.services.errors import ShopError
 
-# Session keys: the cart's random token, and the chosen market code.
+# Session keys: the cart's random token, the chosen market code, and the numbers of the
+# orders this browser may see (newest last, at most REMEMBERED_ORDERS).
 CART_KEY = "cart"
 MARKET_KEY = "market"
+ORDERS_KEY = "orders"
+REMEMBERED_ORDERS = 20
 
 
 def leave_database_out_of_header() -> None:
@@ -55,52 +55,20 @@ def current_or_new_cart() -> Cart:
     return cart
 
 
-def redirect_back(endpoint: str, **values: Any) -> Response:
-    """Redirect to the form's `next` page if it is a path on this site, else to `endpoint`.
-
-    Only a local path is followed, so a form cannot be turned into an open redirect.
-    """
-    target = request.form.get("next", "")
-    return redirect(target if is_local_path(target) else url_for(endpoint, **values))
-
-
-def is_local_path(target: str) -> bool:
-    r"""True for a path on this site: "/cart", not "//evil.example" or "https://evil.example".
-
-    Browsers drop tabs and newlines from a URL and read a backslash as a slash (and Werkzeug
-    drops tabs when it writes the Location header), so "/\t/evil.example" and "/\evil.example"
-    both mean "//evil.example"; a newline would also split the header (a 500). So a target
-    with a control character or a backslash anywhere is not followed.
-    """
-    return (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and target.isprintable()
-    )
-
-
 def today() -> date:
     """Today's date in UTC, the calendar coupon validity is kept in."""
-    return datetime.now(UTC).date()
+    return utcnow().date()
 
 
-def run_service(service: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> bool:
-    """Call a service; flash `done`, or the shopper-facing reason it refused. True if done."""
-    try:
-        service(*args, **kwargs)
-    except ShopError as error:
-        flash(error.user_message, "error")
-        return False
-    flash(done, "success")
-    return True
+def remember_order(number: str) -> None:
+    """Let this browser see the order's page from now on."""
+    numbers = [n for n in session.get(ORDERS_KEY, []) if n != number]
+    session[ORDERS_KEY] = [*numbers, number][-REMEMBERED_ORDERS:]
 
 
-def flash_form_errors(form: FlaskForm) -> None:
-    """Flash each field error of a refused form (for forms without a page of their own)."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
+def may_see_order(number: str) -> bool:
+    """Whether this browser placed or looked up the order (it is in the signed session)."""
+    return number in session.get(ORDERS_KEY, [])
 
 
 def init_app(app: Flask) -> None:

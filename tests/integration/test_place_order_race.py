@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment
-from storefront.services import orders
+from storefront.services import order_lookup
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
@@ -169,13 +169,13 @@ def test_browser_post_overtaken_by_the_callback_lands_on_the_order(
 ) -> None:
     """Klarna's callback places the order and consumes the cart while Buy's POST looks it up."""
     racers = Racers.ready(seeded, emulator_server)
-    real_lookup = orders.existing_payment
+    real_lookup = order_lookup.existing_payment
 
     def overtaken(cart: Any) -> Any:
         assert racers.klarna().status_code == 200  # the callback finishes first
         return real_lookup(cart)
 
-    monkeypatch.setattr(orders, "existing_payment", overtaken)
+    monkeypatch.setattr(order_lookup, "existing_payment", overtaken)
     response = racers.browser()
 
     number = placed_orders(seeded)[racers.session_id]

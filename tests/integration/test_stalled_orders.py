@@ -19,7 +19,9 @@ from flask import Flask
 
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent
-from storefront.services import orders
+from storefront.services import order_placement
+from storefront.services.order_claims import Claim
+from storefront.services.placement_outcomes import RESEND_AFTER_UNKNOWN, Placement
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
@@ -42,16 +44,16 @@ class ProcessDied(Exception):
 
 @pytest.fixture
 def dying_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """`dying_once(name)` makes storefront.services.orders.<name> die on its next call."""
+    """`dying_once(name)` makes storefront.services.order_placement.<name> die on its next call."""
 
     def arm(name: str) -> None:
-        real = getattr(orders, name)
+        real = getattr(order_placement, name)
 
         def die(*args: Any, **kwargs: Any) -> Any:
-            monkeypatch.setattr(orders, name, real)
+            monkeypatch.setattr(order_placement, name, real)
             raise ProcessDied(name)
 
-        monkeypatch.setattr(orders, name, die)
+        monkeypatch.setattr(order_placement, name, die)
 
     yield arm
 
@@ -194,7 +196,7 @@ def test_lost_answer_twice_says_so_and_is_asked_again_once_the_handover_delay_pa
     assert order is not None and order.status == OrderStatus.PLACING
     assert order.claim_expires_at is not None
     handed_over_in = order.claim_expires_at.replace(tzinfo=UTC) - datetime.now(UTC)
-    assert timedelta(0) < handed_over_in <= orders.RESEND_AFTER_UNKNOWN
+    assert timedelta(0) < handed_over_in <= RESEND_AFTER_UNKNOWN
     waiting = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "We could not confirm your payment with Klarna yet" in waiting
     assert "We are confirming your payment" in waiting
@@ -272,25 +274,25 @@ def test_the_dead_attempt_coming_back_after_a_takeover_records_nothing_twice(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, monkeypatch: Any
 ) -> None:
     """The first attempt was only slow: it records after the takeover did; one order stays."""
-    late: list[tuple[orders.Claim, Any]] = []
-    real = orders.record_placed
+    late: list[tuple[Claim, Any]] = []
+    real = order_placement.record_placed
 
-    def stall_first(claimed: orders.Claim, placed: Any) -> orders.Placement:
+    def stall_first(claimed: Claim, placed: Any) -> Placement:
         if not late:
             late.append((claimed, placed))
             raise ProcessDied("slow")
         return real(claimed, placed)
 
     def slow_down(name: str) -> None:
-        monkeypatch.setattr(orders, name, stall_first)
+        monkeypatch.setattr(order_placement, name, stall_first)
 
     order = stall(seeded, client, emulator_server, slow_down, "record_placed").order
     expire_the_lease(seeded)
     look_up(client, order)  # the takeover records the order
-    monkeypatch.setattr(orders, "record_placed", real)
+    monkeypatch.setattr(order_placement, "record_placed", real)
 
     with seeded.test_request_context():
-        placement = orders.record_placed(*late[0])
+        placement = order_placement.record_placed(*late[0])
         assert placement.order.status == OrderStatus.PAID
 
     assert event_kinds(seeded).count("order_created") == 1

@@ -45,7 +45,7 @@ def defined_in(path: Path, name: str) -> bool:
 def named_places(cell: str) -> list[tuple[str, str | None]]:
     """(file, name) for each name in a cell, after the file it follows; (file, None) for a file.
 
-    `module.name` (e.g. `orders.place_order`) means a module of that name under storefront/.
+    `module.name` (e.g. `order_placement.place_order`): a module of that name under storefront/.
     """
     places: list[tuple[str, str | None]] = []
     current = None

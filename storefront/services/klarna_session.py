@@ -1,4 +1,4 @@
-"""Payment service: the cart's Klarna session, kept in step with the cart at the least cost.
+"""Klarna session service: the cart's Klarna session, kept in step with the cart at the least cost.
 
 `start_payment` is what the payment page calls on every load and after every edit. It makes
 the Klarna session match the cart with as few calls as possible:
@@ -16,21 +16,18 @@ https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/oth
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
 from storefront.klarna.bodies import (
-    MerchantContext,
     authorize_data,
     fingerprint,
     purchase_fingerprint,
@@ -43,12 +40,11 @@ from storefront.klarna.errors import (
     KlarnaRejectedError,
     KlarnaSessionCompletedError,
 )
-from storefront.klarna.preflight import PreflightError, ensure_valid
 from storefront.klarna.results import PaymentMethodCategory
 from storefront.klarna_extension import get_klarna
 from storefront.klarna_purchase import klarna_purchase
 from storefront.markets import MARKETS
-from storefront.models import Cart, OrderStatus, Payment, PaymentEvent, PaymentEventKind
+from storefront.models import Cart, OrderStatus, Payment, PaymentEventKind
 from storefront.services.checkout import (
     CheckoutOverview,
     CheckoutStep,
@@ -56,13 +52,17 @@ from storefront.services.checkout import (
     require_step,
 )
 from storefront.services.errors import (
+    DECLINED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
     OrderInProgress,
     PaymentDeclined,
     PaymentOutcomeUnknown,
     PaymentUnavailable,
 )
+from storefront.services.klarna_requests import checked, merchant_context
+from storefront.services.payment_events import record
+from storefront.services.payments import decline, existing_payment, payment_for
 from storefront.snapshot import CheckoutSnapshot
-from storefront.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -72,16 +72,6 @@ log = logging.getLogger(__name__)
 # https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
 SESSION_LIFETIME = timedelta(hours=48)
 SESSION_RENEWAL_MARGIN = timedelta(hours=1)
-# Order numbers: unambiguous characters only (no 0/O, 1/I/L), read out over the phone.
-ORDER_NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-ORDER_NUMBER_LENGTH = 8
-
-UNAVAILABLE_MESSAGE = (
-    "Klarna is not available right now. Please try again in a moment; nothing has been charged."
-)
-DECLINED_MESSAGE = (
-    "Klarna cannot accept this purchase. Nothing has been charged. Your cart is saved."
-)
 
 
 @dataclass(frozen=True)
@@ -109,16 +99,6 @@ class PaymentPage:
         return self.payment.declined_at is not None
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite hands timezone-aware columns back naive)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     """Bring the cart's Klarna session in step with the cart; call Klarna only if it changed.
 
@@ -140,51 +120,13 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     db.session.commit()
     if plan is not None:
         sync_session(plan)
+    purchase = klarna_purchase(overview.snapshot)
     return PaymentPage(
         overview=overview,
         payment=payment,
         categories=offered_categories(payment),
-        authorize_data=authorize_data(klarna_purchase(overview.snapshot)),
-        purchase_fingerprint=purchase_fingerprint(klarna_purchase(overview.snapshot)),
-    )
-
-
-def existing_payment(cart: Cart) -> Payment | None:
-    """The cart's payment, if it has one, locked until the transaction ends (PostgreSQL)."""
-    query = sa.select(Payment).where(Payment.cart_id == cart.id).with_for_update()
-    return db.session.scalars(query).one_or_none()
-
-
-def payment_for(cart: Cart) -> Payment:
-    """The cart's payment, locked until the transaction ends; created with its order number."""
-    payment = existing_payment(cart)
-    if payment is not None:
-        return payment
-    payment = Payment(cart=cart, order_number=new_order_number(), market=cart.market)
-    db.session.add(payment)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The shopper's other tab created it a moment ago (only possible without row locks).
-        db.session.rollback()
-        return db.session.scalars(sa.select(Payment).where(Payment.cart_id == cart.id)).one()
-    return payment
-
-
-def new_order_number() -> str:
-    """A fresh shop order number such as FF-7K3Q-M9XD (40 random bits, unique in the table)."""
-    chars = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(ORDER_NUMBER_LENGTH))
-    return f"FF-{chars[:4]}-{chars[4:]}"
-
-
-def merchant_context(payment: Payment, callback_secret: str | None = None) -> MerchantContext:
-    """The order number and callback URLs Klarna gets: with the payment's secret, or this one."""
-    key = callback_secret or payment.callback_secret
-    return MerchantContext(
-        order_number=payment.order_number,
-        authorization_url=absolute_url("klarna_callbacks.authorization", key=key),
-        confirmation_url=absolute_url("orders.confirmation", number=payment.order_number),
-        notification_url=absolute_url("klarna_callbacks.notification", key=key),
+        authorize_data=authorize_data(purchase),
+        purchase_fingerprint=purchase_fingerprint(purchase),
     )
 
 
@@ -218,8 +160,9 @@ class SessionAnswer:
 def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | None:
     """The Klarna call that makes the session hold the cart's body; None when it does."""
     update_body = None
+    purchase = klarna_purchase(snapshot)
     if not needs_new_session(payment):
-        update_body = session_body(klarna_purchase(snapshot), merchant_context(payment))
+        update_body = session_body(purchase, merchant_context(payment))
         if fingerprint(update_body) == payment.payload_fingerprint:
             return None
     secret = secrets.token_urlsafe(32)
@@ -230,7 +173,7 @@ def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | 
         seen_session_id=payment.klarna_session_id,
         seen_fingerprint=payment.payload_fingerprint,
         update_body=update_body,
-        create_body=session_body(klarna_purchase(snapshot), merchant_context(payment, secret)),
+        create_body=session_body(purchase, merchant_context(payment, secret)),
         callback_secret=secret,
     )
 
@@ -335,11 +278,15 @@ def store_session(plan: SessionPlan, answer: SessionAnswer) -> None:
 
 def write_payment(payment_id: int, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
     """Write `values` to the payment if `conditions` hold; False, and nothing written, if not."""
-    written = db.session.execute(
-        sa.update(Payment)
-        .where(Payment.id == payment_id, *conditions)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which counts the rows it matched.
+    written = cast(
+        sa.CursorResult[Any],
+        db.session.execute(
+            sa.update(Payment)
+            .where(Payment.id == payment_id, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False),
+        ),
     )
     return written.rowcount == 1
 
@@ -402,39 +349,6 @@ def recheck_session(cart: Cart) -> None:
         raise klarna_failure(db.session.get_one(Payment, payment_id), error) from error
 
 
-def record_decline(cart: Cart) -> None:
-    """Remember that Klarna's authorize() hard-declined this cart (the page reported it)."""
-    decline(payment_for(cart), detail="authorize() answered approved false, show_form false")
-    db.session.commit()
-
-
-def matches_secret(given: str, expected: str | None) -> bool:
-    """Compare a presented secret in constant time (no timing hint of how much matched)."""
-    return expected is not None and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def decline(payment: Payment, *, detail: str) -> None:
-    """Stop offering Klarna for this cart after Klarna's hard decline."""
-    if payment.declined_at is None:
-        payment.declined_at = utcnow()
-        record(payment, PaymentEventKind.DECLINED, detail=detail)
-
-
-def checked(payment_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """The body if Klarna's rules hold; else PaymentUnavailable, and nothing is sent."""
-    try:
-        return dict(ensure_valid(body))
-    except PreflightError as error:
-        reference = uuid.uuid4().hex[:12]
-        log.error("payment %s: pre-flight refused the body (%s): %s", payment_id, reference, error)
-        raise PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=reference) from error
-
-
-def klarna_for(payment: Payment) -> KlarnaClient:
-    """The Klarna client for the payment's market (its region's API and credentials)."""
-    return get_klarna(MARKETS[payment.market].country)
-
-
 def klarna_failure(payment: Payment, error: KlarnaError) -> PaymentDeclined | PaymentUnavailable:
     """The shopper-facing error for a failed session call (the client has logged the call)."""
     if isinstance(error, KlarnaRejectedError):
@@ -444,24 +358,3 @@ def klarna_failure(payment: Payment, error: KlarnaError) -> PaymentDeclined | Pa
         return PaymentDeclined(DECLINED_MESSAGE, reference=error.correlation_id)
     log.warning("payment %s: %s", payment.id, error)
     return PaymentUnavailable(UNAVAILABLE_MESSAGE, reference=error.correlation_id)
-
-
-def record(
-    payment: Payment,
-    kind: PaymentEventKind,
-    *,
-    amount_minor: int | None = None,
-    klarna_reference: str | None = None,
-    correlation_id: str | None = None,
-    detail: str = "",
-) -> None:
-    """Append one event to the payment's log (committed with the change it describes)."""
-    payment.events.append(
-        PaymentEvent(
-            kind=kind,
-            amount_minor=amount_minor,
-            klarna_reference=klarna_reference,
-            correlation_id=correlation_id,
-            detail=detail[:255],
-        )
-    )

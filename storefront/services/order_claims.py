@@ -1,0 +1,252 @@
+"""Claims on a Klarna session's order: taken, taken over when stalled, released.
+
+Exactly one attempt holds the claim on an order being placed: it inserted the order as PLACING
+(the unique constraints let one insert win), or took over a claim whose lease ran out. Every
+write that settles or hands on a claim is guarded on status PLACING (`hold_if_placing`), so
+of two attempts exactly one goes on, on any database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from storefront.clock import as_utc, utcnow
+from storefront.extensions import db
+from storefront.klarna.bodies import order_body, purchase_fingerprint
+from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
+from storefront.klarna_extension import get_klarna
+from storefront.klarna_purchase import klarna_purchase
+from storefront.models import Order, OrderLine, OrderStatus, Payment, PaymentEventKind
+from storefront.pricing import PricedOrder, price_order
+from storefront.security import matches_secret
+from storefront.services.checkout import CheckoutStep, checkout_snapshot, require_step
+from storefront.services.errors import (
+    CHANGED_MESSAGE,
+    DECLINED_MESSAGE,
+    EXPIRED_MESSAGE,
+    AuthorizeAgain,
+    PaymentDeclined,
+    PaymentError,
+)
+from storefront.services.klarna_requests import checked, klarna_for, merchant_context
+from storefront.services.payment_events import record
+from storefront.snapshot import CheckoutSnapshot
+
+log = logging.getLogger(__name__)
+
+# Added to the slowest create order's time to make a claim's lease (see claim_lease).
+CLAIM_LEASE_MARGIN_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An order this attempt holds the claim on, and the exact create order to send for it.
+
+    Plain values, read before the claim was committed: the Klarna call that follows touches no
+    database object, so no connection is held while Klarna answers.
+    """
+
+    order_id: int
+    authorization_token: str
+    request_body: dict[str, Any]
+    cancel_unused: bool  # see order_placement.place_order
+
+
+def claim(
+    payment: Payment,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None,
+    cancel_unused: bool,
+) -> Claim | None:
+    """Insert the order as PLACING with its create-order body; None if another attempt won."""
+    if payment.declined_at is not None:
+        raise PaymentDeclined(DECLINED_MESSAGE)
+    cart = payment.cart
+    if cart is None or payment.klarna_session_id != klarna_session_id:
+        # The shopper authorized in a Klarna session this cart no longer uses (it expired
+        # and was replaced while the page was open): release that authorization.
+        cancel_authorization(payment, authorization_token, reason="session was replaced")
+        db.session.commit()
+        raise AuthorizeAgain(EXPIRED_MESSAGE)
+    snapshot = checkout_snapshot(cart, today=today)
+    require_step(snapshot, CheckoutStep.SUMMARY)
+    purchase = klarna_purchase(snapshot)
+    if purchase_fingerprint_seen is not None and not matches_secret(
+        purchase_fingerprint_seen, purchase_fingerprint(purchase)
+    ):
+        cancel_authorization(payment, authorization_token, reason="cart changed after authorize")
+        db.session.commit()
+        raise AuthorizeAgain(CHANGED_MESSAGE)
+    try:
+        body = checked(payment.id, order_body(purchase, merchant_context(payment)))
+    except PaymentError:
+        if cancel_unused:
+            cancel_authorization(payment, authorization_token, reason="pre-flight refused it")
+            db.session.commit()
+        raise
+    try:
+        # Any flush from here on may hit the unique constraints: the claim is all or nothing.
+        order = new_order(payment, snapshot, price_order(snapshot), authorization_token, body)
+        db.session.add(order)
+        record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
+        db.session.flush()
+        claimed = Claim(order.id, authorization_token, body, cancel_unused)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return claimed
+
+
+def new_order(
+    payment: Payment,
+    snapshot: CheckoutSnapshot,
+    priced: PricedOrder,
+    authorization_token: str,
+    request_body: dict[str, Any],
+) -> Order:
+    """The order (status PLACING) with the snapshot's lines, amounts, contact and addresses."""
+    assert snapshot.billing_address is not None and snapshot.shipping_address is not None
+    assert payment.klarna_session_id is not None
+    now = utcnow()
+    return Order(
+        number=payment.order_number,
+        payment=payment,
+        klarna_session_id=payment.klarna_session_id,
+        klarna_authorization_token=authorization_token,
+        klarna_order_request=request_body,
+        status=OrderStatus.PLACING,
+        market=snapshot.market.code,
+        currency=snapshot.market.currency,
+        email=snapshot.email,
+        phone=snapshot.phone,
+        billing_address=asdict(snapshot.billing_address),
+        shipping_address=asdict(snapshot.shipping_address),
+        total_minor=priced.total_minor,
+        tax_minor=priced.tax_minor,
+        tax_included=snapshot.market.prices_include_tax,
+        claimed_at=now,
+        claim_expires_at=now + claim_lease(),
+        lines=[
+            OrderLine(
+                kind=line.kind,
+                reference=line.reference,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price_minor=line.unit_price_minor,
+                discount_minor=line.discount_minor,
+                tax_rate_bp=line.tax_rate_bp,
+                total_minor=line.total_minor,
+            )
+            for line in priced.lines
+        ],
+    )
+
+
+def claim_lease() -> timedelta:
+    """How long a claim is held: longer than the slowest create order that still answers.
+
+    `send_create_order` sends at most twice, each send bounded by the client's connect and
+    read timeouts; an attempt still inside that time may yet record Klarna's answer.
+    """
+    connect_seconds, read_seconds = get_klarna().timeout
+    return timedelta(seconds=2 * (connect_seconds + read_seconds) + CLAIM_LEASE_MARGIN_SECONDS)
+
+
+def take_over_stalled_claim(order: Order) -> Claim | None:
+    """Take the claim on a PLACING order nobody is placing any more; None if it is held.
+
+    The attempt that claimed it died, or gave up without learning Klarna's answer. Sending
+    the stored create order again cannot charge twice: Klarna answers an identical repeat with
+    the order it made, or makes it now if the first never arrived (UNCONFIRMED, see
+    docs/klarna-notes.md#repeated-create-order).
+    The guarded UPDATE lets exactly one attempt take over, on any database.
+    """
+    now = utcnow()
+    held = order.claim_expires_at is not None and as_utc(order.claim_expires_at) > now
+    if held or order.klarna_order_request is None:
+        return None
+    lease_over = sa.or_(Order.claim_expires_at.is_(None), Order.claim_expires_at <= now)
+    if not hold_if_placing(order, lease_over, claim_expires_at=now + claim_lease()):
+        return None
+    # Whoever claimed it first, the token's origin is not known here: never cancel it.
+    claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request, False)
+    log.warning("order %s: taking over a stalled claim; sending create order again", order.number)
+    record(order.payment, PaymentEventKind.ORDER_CLAIM_TAKEN_OVER, amount_minor=order.total_minor)
+    db.session.commit()
+    return claimed
+
+
+def claimed_order(claimed: Claim) -> Order | None:
+    """The claimed order as the database has it now (None if its claim was released)."""
+    return db.session.get(Order, claimed.order_id, populate_existing=True)
+
+
+def hold_if_placing(order: Order, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
+    """Write `values` to the order if it is still PLACING (and `conditions` hold); else False.
+
+    The guarded UPDATE is the first write of the caller's transaction, so it also takes the
+    row (on SQLite, the database) until the caller commits: of two attempts settling or
+    taking over the same claim, exactly one goes on, on any database.
+    """
+    # An UPDATE's result is a CursorResult, which counts the rows it matched.
+    written = cast(
+        sa.CursorResult[Any],
+        db.session.execute(
+            sa.update(Order)
+            .where(Order.id == order.id, Order.status == OrderStatus.PLACING, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False),
+        ),
+    )
+    if written.rowcount != 1:
+        db.session.rollback()
+        return False
+    for name, value in values.items():
+        set_committed_value(order, name, value)
+    return True
+
+
+def release_claim(order: Order, *, detail: str, correlation_id: str | None = None) -> bool:
+    """Delete a claim Klarna made no order for, so a new authorization can be placed.
+
+    False, and nothing deleted, when another attempt settled the order first.
+    """
+    if not hold_if_placing(order, claim_expires_at=None):
+        return False
+    record(
+        order.payment,
+        PaymentEventKind.ORDER_REFUSED,
+        amount_minor=order.total_minor,
+        correlation_id=correlation_id,
+        detail=detail,
+    )
+    db.session.delete(order)
+    db.session.commit()
+    return True
+
+
+def cancel_authorization(payment: Payment, authorization_token: str, *, reason: str) -> None:
+    """Release an authorization the shop will not turn into an order (the caller commits).
+
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/cancel-an-authorization
+    """
+    try:
+        klarna_for(payment).cancel_authorization(authorization_token)
+    except KlarnaNotFoundError:
+        return  # expired, replaced or cancelled already: nothing is held
+    except KlarnaError as error:
+        # The hold lapses by itself when the token expires; the shopper is not blocked.
+        log.warning("payment %s: could not cancel an authorization: %s", payment.id, error)
+        return
+    record(payment, PaymentEventKind.AUTHORIZATION_CANCELLED, detail=reason)

@@ -1,0 +1,215 @@
+"""Order placement: turn a Klarna authorization into exactly one shop order, then follow it.
+
+`place_order` runs for the shopper's browser (they pressed Buy) and for Klarna's authorization
+callback (they may have closed the tab), possibly at the same instant, twice over (a double
+click, a back-button resubmit). Exactly one order comes out per Klarna session:
+1. The payment row is locked (SELECT ... FOR UPDATE): on PostgreSQL a second attempt waits
+   here until the first has made its claim. SQLite has no row locks, hence step 3.
+2. An order that exists already is the answer; an attempt still placing it is waited for,
+   unless its claim's lease ran out: then this attempt takes the claim over (step 4).
+3. Otherwise the attempt claims the session by inserting the order as PLACING, with the exact
+   create-order body. The unique constraints on `order.klarna_session_id` and
+   `order.payment_id` let exactly one insert win on any database; the loser goes back to
+   step 2 and answers with the winner's order.
+4. Only the claim's holder calls create order, outside any lock and without a database
+   connection, and records Klarna's answer with writes guarded on status PLACING.
+Klarna's answer, or what its failure means, is recorded by `placement_outcomes`; the claims
+themselves are kept by `order_claims`.
+Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from storefront.extensions import db
+from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError
+from storefront.klarna.results import PlacedOrder
+from storefront.klarna_extension import get_klarna
+from storefront.models import Order, OrderStatus, Payment, PaymentEventKind
+from storefront.security import matches_secret
+from storefront.services.errors import CallbackReplayed, OrderInProgress
+from storefront.services.order_claims import Claim, claim, take_over_stalled_claim
+from storefront.services.payment_events import record
+from storefront.services.placement_outcomes import Placement, after_failure, record_placed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# How often a waiting attempt looks again at an order another attempt is placing: from
+# FIRST_POLL_SECONDS, doubling up to MAX_POLL_SECONDS (see poll_delay).
+FIRST_POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 1.0
+# Tries at writing down Klarna's answer while the database is busy (see with_database_retries).
+DATABASE_ATTEMPTS = 4
+
+
+def place_order(
+    payment_id: int,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None = None,
+    wait_seconds: float = 0.0,
+    cancel_unused: bool = True,
+) -> Placement:
+    """Place the order for an authorization of `klarna_session_id`, exactly once.
+
+    `purchase_fingerprint_seen` is the fingerprint of the purchase the page had the shopper
+    authorize (None from the callback, which cannot know it). An attempt that finds another
+    one placing the order waits up to `wait_seconds` for it, then raises OrderInProgress.
+    `cancel_unused`: cancel the authorization if it cannot become the order. False for
+    Klarna's callback: nothing ties its token to this cart but the callback itself, so a
+    failure there leaves the token to lapse rather than cancel what may be another cart's.
+    Raises AuthorizeAgain, PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and
+    CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
+    """
+    deadline = time.monotonic() + wait_seconds
+    polls = 0
+    while True:
+        payment = locked_payment(payment_id)
+        order = payment.order
+        if order is None:
+            claimed = claim(
+                payment,
+                authorization_token,
+                klarna_session_id=klarna_session_id,
+                today=today,
+                purchase_fingerprint_seen=purchase_fingerprint_seen,
+                cancel_unused=cancel_unused,
+            )
+            if claimed is not None:
+                return send_claimed(claimed)
+            continue  # another attempt inserted its claim first: answer with its order
+        if order.status != OrderStatus.PLACING:
+            db.session.commit()  # release the lock
+            return Placement(order)
+        taken_over = take_over_stalled_claim(order)
+        if taken_over is not None:
+            return send_claimed(taken_over)
+        number = order.number
+        # Release the lock and the connection: a waiting attempt holds neither while it sleeps.
+        db.session.commit()
+        if time.monotonic() >= deadline:
+            raise OrderInProgress(number)
+        time.sleep(poll_delay(polls))
+        polls += 1
+
+
+def place_from_callback(
+    payment: Payment, authorization_token: str, *, klarna_session_id: str, today: date
+) -> Placement:
+    """Klarna's authorization callback: place the order unless the browser has; answer once.
+
+    Klarna asks for idempotent handling: the first callback for the session is answered with
+    the order, placed now or by the browser before. After that
+    answer, a callback for the session again, or one carrying another token than the order's,
+    is a replay: CallbackReplayed, and nothing changes. Never cancels an authorization (see
+    `place_order`'s `cancel_unused`).
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/authorization-callback
+    """
+    order = payment.order
+    replayed = any(event.kind == PaymentEventKind.CALLBACK_CONFIRMED for event in payment.events)
+    if replayed or (
+        order is not None
+        and not matches_secret(authorization_token, order.klarna_authorization_token)
+    ):
+        raise CallbackReplayed(f"order {payment.order_number} was confirmed to Klarna already")
+    placement = place_order(
+        payment.id,
+        authorization_token,
+        klarna_session_id=klarna_session_id,
+        today=today,
+        cancel_unused=False,
+    )
+    record(
+        placement.order.payment,
+        PaymentEventKind.CALLBACK_CONFIRMED,
+        klarna_reference=placement.order.klarna_order_id,
+    )
+    db.session.commit()
+    return placement
+
+
+def resume_placement(order: Order) -> Order:
+    """Finish placing an order whose claim stalled; the order as it stands afterwards.
+
+    The order page calls this while it shows "confirming your payment", so an order whose
+    attempt died is settled by the shopper's next look, not left PLACING for ever.
+    Raises the PaymentErrors of `send_claimed` (the claim is released or kept as they say).
+    """
+    if order.status != OrderStatus.PLACING:
+        return order
+    taken_over = take_over_stalled_claim(order)
+    if taken_over is None:
+        return order
+    return send_claimed(taken_over).order
+
+
+def poll_delay(polls_so_far: int) -> float:
+    """Seconds before the next look at an order being placed: doubling, capped, jittered.
+
+    Fifty attempts waiting on one order must not crowd out the one attempt placing it: each
+    look costs a database connection, and that attempt needs one to record Klarna's answer.
+    """
+    ceiling = min(MAX_POLL_SECONDS, FIRST_POLL_SECONDS * 2**polls_so_far)
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - spreading load, not a secret
+
+
+def locked_payment(payment_id: int) -> Payment:
+    """The payment with its order, its row locked until the next commit (PostgreSQL)."""
+    db.session.expire_all()  # see what other attempts committed meanwhile
+    query = sa.select(Payment).where(Payment.id == payment_id).with_for_update(of=Payment)
+    return db.session.scalars(query).one()
+
+
+def send_claimed(claimed: Claim) -> Placement:
+    """Send create order for a claim and record Klarna's answer, or raise what it means."""
+    try:
+        placed = send_create_order(claimed.authorization_token, claimed.request_body)
+    except KlarnaError as error:
+        return with_database_retries(partial(after_failure, claimed, error))
+    return with_database_retries(partial(record_placed, claimed, placed))
+
+
+def with_database_retries(write: Callable[[], T]) -> T:
+    """Run a write that records Klarna's answer, again if the database was briefly busy.
+
+    Klarna's answer exists only in this process until it is written down, so a full
+    connection pool or SQLite's write lock must not lose it. Each write is guarded (see
+    `hold_if_placing`), so running it twice records once.
+    """
+    for attempt in range(1, DATABASE_ATTEMPTS):
+        try:
+            return write()
+        except (sa.exc.TimeoutError, sa.exc.OperationalError) as busy:
+            db.session.rollback()
+            log.warning("recording Klarna's answer failed (%s); trying again", busy)
+        time.sleep(poll_delay(attempt))
+    return write()  # the last try: its failure reaches the caller
+
+
+def send_create_order(authorization_token: str, body: dict[str, Any]) -> PlacedOrder:
+    """Create order; after an answer that got lost, send the identical request once more.
+
+    One authorization can become only one order, so the same token with the same body cannot
+    charge twice: Klarna answers the repeat with the order it made, or with an error if the
+    first request did make one (then the outcome stays unknown).
+    """
+    klarna = get_klarna(body["purchase_country"])
+    try:
+        return klarna.create_order(authorization_token, body)
+    except KlarnaUnavailableError as error:
+        if not error.outcome_unknown:
+            raise
+        log.warning("create order outcome unknown (%s); asking once more", error)
+    return klarna.create_order(authorization_token, body)
