@@ -20,10 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/python app.py
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python tests/suite.py
 
-# The JavaScript linter and formatter (Biome), exactly as package-lock.json pins it.
+# Pinned JavaScript tools: Biome (lint) and Mermaid (the docs' diagram test).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

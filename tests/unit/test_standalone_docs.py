@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.markdown import heading_anchor
+
 ROOT = Path(__file__).resolve().parents[2]
 THIS_FILE = Path(__file__).resolve().relative_to(ROOT)
 NOTES = Path("docs/klarna-notes.md")
@@ -79,12 +81,6 @@ def scanned_files() -> list[Path]:
         for path in repository_files()
         if path != THIS_FILE and not LOCK_FILES.search(path.name)
     ]
-
-
-def heading_anchor(heading: str) -> str:
-    """The anchor a Markdown renderer gives a heading, e.g. "Worked GB cart" -> worked-gb-cart."""
-    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
-    return text.replace(" ", "-")
 
 
 def test_no_file_cites_a_document_outside_the_repository() -> None:
