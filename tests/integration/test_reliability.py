@@ -7,7 +7,7 @@ the emulator with that fault on that operation, then continued the way a shopper
 again, look at the order page) or Klarna (repeat its callback) would. Afterwards the shop's
 orders are checked against Klarna's: a Klarna order without a settled shop order is lost, a
 second order for one cart is a duplicate; both must be 0, and no page may answer 500. The
-module prints the table; README.md ("Reliability: every fault, every Klarna call") copies it.
+module prints the table; docs/reliability.md ("Every fault, every Klarna call") copies it.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ ROWS: list[Row] = []
 
 @pytest.fixture(scope="module", autouse=True)
 def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After the module: print the fault x operation table (README.md copies it)."""
+    """After the module: print the fault x operation table (docs/reliability.md copies it)."""
     yield
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if capture is None or not ROWS:
