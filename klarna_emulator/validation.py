@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonschema.exceptions import ValidationError
 
@@ -90,7 +90,7 @@ def schema_stage(api: str, schema: str, body: Any, skip: frozenset[str] = frozen
     return stage
 
 
-def _is_code(value: Any, pattern: re.Pattern[str]) -> bool:
+def _is_code(value: Any, pattern: re.Pattern[str]) -> TypeGuard[str]:
     return isinstance(value, str) and bool(pattern.match(value))
 
 
