@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 
@@ -12,6 +11,7 @@ from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.clock import iso_millis
 from klarna_emulator.emulator import current_emulator
 from klarna_emulator.faults import apply_fault, close_if_dropped
+from klarna_emulator.json_input import parse_json
 from klarna_emulator.store import RequestRecord
 
 CORRELATION_HEADER = "Klarna-Correlation-Id"
@@ -34,7 +34,7 @@ def start_request() -> Response | None:
 
 def _request_body() -> object:
     try:
-        return json.loads(request.get_data(cache=True) or b"null")
+        return parse_json(request.get_data(cache=True) or b"null")
     except ValueError:
         return request.get_data(cache=True).decode("utf-8", "replace")
 
