@@ -7,6 +7,7 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from klarna_emulator.access import check_host
 from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.clock import iso_millis
 from klarna_emulator.emulator import current_emulator
@@ -25,9 +26,11 @@ def _operation() -> str | None:
 
 
 def start_request() -> Response | None:
-    """Give the request its correlation id and start its timer; apply any injected fault."""
+    """Give the request its correlation id and start its timer; refuse a Host the emulator
+    does not serve; apply any injected fault."""
     g.correlation_id = str(uuid.uuid4())
     g.started = time.perf_counter()
+    check_host()
     operation = _operation()
     return apply_fault(operation) if operation else None
 
