@@ -32,10 +32,10 @@ def host_name(host: str) -> str:
 def check_host() -> None:
     """Refuse a request whose `Host` names a host the emulator does not serve: 421.
 
-    421 Misdirected Request (RFC 9110, section 15.5.20): the request is well formed but aimed
-    at an authority this server will not answer for, which is what a DNS-rebinding page's
-    request is. Flask's TRUSTED_HOSTS would answer 400, but cannot list `[::1]` (Werkzeug 3.1
-    cuts a trusted name at its first colon).
+    421 Misdirected Request (https://www.rfc-editor.org/rfc/rfc9110#status.421): the request is
+    well formed but aimed at an authority this server will not answer for, which is what a
+    DNS-rebinding page's request is. Flask's TRUSTED_HOSTS would answer 400, but cannot list
+    `[::1]` (Werkzeug 3.1 cuts a trusted name at its first colon).
     """
     if host_name(request.host) not in current_emulator().settings.allowed_hosts:
         raise klarna_error(
