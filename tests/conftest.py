@@ -41,7 +41,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[LiveServer]:
     """The Klarna emulator, served from a thread for the whole run."""
-    emulator = create_emulator({"USERNAME": EMULATOR_USERNAME, "PASSWORD": EMULATOR_PASSWORD})
+    emulator = create_emulator(
+        {
+            "USERNAME": EMULATOR_USERNAME,
+            "PASSWORD": EMULATOR_PASSWORD,
+            # As app.py does: tests reach the control plane with the token (support helpers).
+            "CONTROL_TOKEN": "test-control-token",
+        }
+    )
     server = LiveServer(emulator).start()
     yield server
     server.stop()

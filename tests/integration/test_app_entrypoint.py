@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -59,6 +60,10 @@ def run_app(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         ([], {"DATABASE_URL": "postgresql+asyncpg://root@127.0.0.1/test"}, "DATABASE_URL"),
         # A 64-character label fails before any lookup (no DNS in an offline test).
         (["--host", "a" * 64], {}, "--host"),
+        (["--emulator-host", "a" * 64, "--expose-emulator"], {}, "--emulator-host"),
+        # The emulator's control plane stays off the network unless exposed on purpose.
+        (["--emulator-host", "0.0.0.0"], {}, "--expose-emulator"),  # noqa: S104
+        (["--emulator-host", "192.0.2.1"], {}, "--emulator-host 192.0.2.1 is not a loopback"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(
@@ -107,16 +112,20 @@ def wait_for(url: str, timeout: float = 30) -> requests.Response:
             time.sleep(0.2)
 
 
-def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
-    port, emulator_port = free_port(), free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "app.py", "--port", str(port), "--emulator-port", str(emulator_port)],
+def start_app(args: list[str], tmp_path: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "app.py", *args],
         cwd=REPO_ROOT,
         env=app_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    process = start_app(["--port", str(port), "--emulator-port", str(emulator_port)], tmp_path)
     try:
         home = wait_for(f"http://127.0.0.1:{port}/")
         emulator = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
@@ -128,6 +137,75 @@ def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in output
     assert f"http://127.0.0.1:{emulator_port}/" in output
+
+
+PROC_NET_TCP = Path("/proc/net/tcp")
+
+
+def listening_address(port: int) -> str | None:
+    """The IPv4 address some socket of this machine listens on at `port` (Linux's table)."""
+    for line in PROC_NET_TCP.read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            return socket.inet_ntoa(struct.pack("<I", int(address, 16)))
+    return None
+
+
+@pytest.mark.skipif(not PROC_NET_TCP.exists(), reason="needs Linux's /proc/net/tcp")
+def test_host_0_0_0_0_keeps_the_emulator_on_loopback(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    everywhere = "0.0.0.0"  # noqa: S104
+    process = start_app(
+        ["--host", everywhere, "--port", str(port), "--emulator-port", str(emulator_port)],
+        tmp_path,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        health = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
+        bound = (listening_address(port), listening_address(emulator_port))
+        control = requests.get(f"http://127.0.0.1:{emulator_port}/_emulator/state", timeout=5)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert health.status_code == 200
+    assert bound == (everywhere, "127.0.0.1")
+    # app.py's emulator has a control token, and never prints it.
+    assert control.status_code == 403
+    assert f"Klarna emulator: http://127.0.0.1:{emulator_port}/" in output
+    assert "token" not in output.lower()
+
+
+@pytest.mark.skipif(not PROC_NET_TCP.exists(), reason="needs Linux's /proc/net/tcp")
+def test_an_exposed_emulator_listens_everywhere_and_still_guards_itself(tmp_path: Path) -> None:
+    emulator_port = free_port()
+    everywhere = "0.0.0.0"  # noqa: S104
+    process = start_app(
+        [
+            "--port",
+            "0",
+            "--emulator-port",
+            str(emulator_port),
+            "--emulator-host",
+            everywhere,
+            "--expose-emulator",
+        ],
+        tmp_path,
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
+        bound = listening_address(emulator_port)
+        control = requests.get(f"http://127.0.0.1:{emulator_port}/_emulator/state", timeout=5)
+        rebound = requests.get(
+            f"http://127.0.0.1:{emulator_port}/_emulator/health",
+            headers={"Host": "rebinding.example"},
+            timeout=5,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert bound == everywhere
+    assert (health.status_code, control.status_code, rebound.status_code) == (200, 403, 421)
 
 
 def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
