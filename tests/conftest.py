@@ -1,4 +1,7 @@
-"""Fixtures for every suite: offline guard, database, storefront app and client, emulator."""
+"""Fixtures for every suite: offline guard, database, storefront app and client, emulator.
+
+Loading it also loads the Hypothesis profile HYPOTHESIS_PROFILE names (default `dev`).
+"""
 
 from __future__ import annotations
 
