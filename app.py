@@ -3,7 +3,9 @@
     python app.py [--host 127.0.0.1] [--port 5000] [--emulator-port 5001]
 
 This is the demo/development mode: it generates a secret key into instance/, migrates the
-database and seeds the demo catalog. Production runs under gunicorn instead (see README).
+database and seeds the demo catalog. Its socket plumbing (binding both ports before serving,
+Werkzeug servers on threads) is demo-only; production runs `gunicorn --preload` on
+storefront/wsgi.py instead (see README's Production section).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`python app.py`: flags, one-line config errors, and both servers answering."""
+"""`python app.py` and `gunicorn --preload`: flags, one-line config errors, servers answering."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from gunicorn.arbiter import Arbiter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV_KEYS = (
@@ -224,11 +223,20 @@ def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Pat
     assert "SECRET_KEY" in lines[0]
 
 
-def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_gunicorn_preloaded(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Start the shop as the README's Production section does, with a bad DATABASE_URL."""
     env = app_env(tmp_path, **REAL_KLARNA, SECRET_KEY="s", DATABASE_URL="foo://bar")
     env["XDG_RUNTIME_DIR"] = str(tmp_path)  # where gunicorn puts its control socket, not ~
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", *flags, "--bind", "127.0.0.1:0", "storefront.wsgi:app"],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--preload",
+            "--bind",
+            "127.0.0.1:0",
+            "storefront.wsgi:app",
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -240,26 +248,8 @@ def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProces
 def test_gunicorn_preload_stops_at_bad_configuration_with_one_line_and_exit_2(
     tmp_path: Path,
 ) -> None:
-    result = run_gunicorn(["--preload"], tmp_path)
+    result = run_gunicorn_preloaded(tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("storefront: configuration error: DATABASE_URL: ")
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_gunicorn_workers_stop_at_bad_configuration_instead_of_respawning(
-    tmp_path: Path, workers: int
-) -> None:
-    result = run_gunicorn(["--workers", str(workers)], tmp_path)
-    assert result.stderr.count("Booting worker") == workers  # none respawned
-    assert "storefront: configuration error: DATABASE_URL: " in result.stderr
-    assert f'File "{REPO_ROOT / "storefront"}' not in result.stderr  # no traceback in the shop
-    if workers > 1 and result.returncode != Arbiter.APP_LOAD_ERROR:
-        # Gunicorn's own race (seen in 23.0 and 27.0.1): a second worker's status 4, reaped
-        # while the master halts for the first, raises HaltServer again, uncaught: status 1.
-        assert result.returncode == 1
-        assert result.stderr.rstrip().endswith("HaltServer: <HaltServer 'App failed to load.' 4>")
-    else:
-        assert result.returncode == Arbiter.APP_LOAD_ERROR
-        assert "Traceback" not in result.stderr
