@@ -48,12 +48,10 @@ def field_name(path: Iterable[str | int]) -> str:
 
 def _error_fields(error: ValidationError) -> list[str]:
     path = list(error.absolute_path)
+    required = error.validator_value  # for "required": the list of required names
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        return [
-            field_name([*path, name])
-            for name in error.validator_value
-            if name not in error.instance
-        ]
+        assert isinstance(required, list)
+        return [field_name([*path, name]) for name in required if name not in error.instance]
     return [field_name(path)]
 
 
