@@ -1,25 +1,34 @@
-# The two commands of the README: `make run` and `make test`. Both set everything up first.
+# The README's commands: `make run`, `make test` (what CI runs), `make test-fast`, `make lint`
+# and `make lock`. Each installs what it uses, pinned by requirements/constraints.txt.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS)
 
-.PHONY: run test lint clean
+.PHONY: run test test-fast lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed-run: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $@ $(VENV)/.installed-run
+# Tests need prod too: one starts gunicorn, and the PostgreSQL pass needs psycopg.
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(INSTALL) -e ".[test,prod]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(INSTALL) -e ".[dev]"
+	touch $@
 
 run: $(VENV)/.installed-run
 	$(BIN)/python app.py
 
+# Everything, as CI: both databases, browser tests, fuzzing, full-size Hypothesis profile.
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python tests/suite.py
 
@@ -28,10 +37,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-lint: $(VENV)/.installed-test node_modules/.installed
+# A few minutes: no browser, no fuzzing, small Hypothesis profile, SQLite only.
+test-fast: $(VENV)/.installed-test
+	env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q --durations=15 \
+		-m "not e2e and not fuzz" tests/unit tests/contract tests/integration
+
+lint: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	node_modules/.bin/biome ci static/js klarna_emulator/static/sdk
+	$(BIN)/mypy storefront klarna_emulator app.py
+	$(BIN)/python -m tests.code_size
+
+# Re-pin every dependency (all extras) to its newest release allowed by pyproject.toml.
+lock: $(VENV)/.installed-dev
+	$(BIN)/pip-compile --quiet --upgrade --all-extras --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file=$(CONSTRAINTS) pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-results

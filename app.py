@@ -3,7 +3,9 @@
     python app.py [--host 127.0.0.1] [--port 5000] [--emulator-port 5001]
 
 This is the demo/development mode: it generates a secret key into instance/, migrates the
-database and seeds the demo catalog. Production runs under gunicorn instead (see README).
+database and seeds the demo catalog. Its socket plumbing (binding both ports before serving,
+Werkzeug servers on threads) is demo-only; production runs `gunicorn --preload` on
+storefront/wsgi.py instead (see README's Production section).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import ipaddress
 import os
 import secrets
 import socket
@@ -53,8 +56,18 @@ def port_number(value: str) -> int:
     return port
 
 
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and the loopback addresses (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """Parse the command-line flags."""
+    """Parse the command-line flags; the emulator stays on loopback unless exposed on purpose."""
     parser = OneLineArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=port_number, default=5000, help="storefront port")
@@ -64,7 +77,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=5001,
         help="Klarna emulator port (offline mode)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--emulator-host",
+        default="127.0.0.1",
+        help="interface the Klarna emulator listens on (offline mode; loopback by default)",
+    )
+    parser.add_argument(
+        "--expose-emulator",
+        action="store_true",
+        help="allow a non-loopback --emulator-host (its control plane then needs its token)",
+    )
+    args = parser.parse_args(argv)
+    # The emulator's control plane holds shoppers' data: no network sees it unless asked for.
+    if not args.expose_emulator and not is_loopback(args.emulator_host):
+        parser.error(
+            f"--emulator-host {args.emulator_host} is not a loopback address; "
+            "add --expose-emulator to serve the emulator beyond this machine"
+        )
+    return args
 
 
 def dev_secret_key(instance_path: Path) -> str:
@@ -77,7 +107,7 @@ def dev_secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def listen(host: str, port: int, flag: str) -> socket.socket:
+def listen(host: str, port: int, flag: str, host_flag: str = "--host") -> socket.socket:
     """Open a listening socket on host:port, or raise a ConfigError naming the flag at fault."""
     # Werkzeug's make_server prints its own lines and exits 1 when it cannot bind, so the socket
     # is bound here and handed to it (`fd=`), and it is bound before anything else is started.
@@ -86,7 +116,7 @@ def listen(host: str, port: int, flag: str) -> socket.socket:
         address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
     except (socket.gaierror, UnicodeError) as error:  # UnicodeError: a label IDNA refuses
         reason = getattr(error, "strerror", None) or str(error)
-        raise ConfigError("--host", f"cannot resolve {host!r} ({reason})") from None
+        raise ConfigError(host_flag, f"cannot resolve {host!r} ({reason})") from None
     listener = socket.socket(family, socket.SOCK_STREAM)
     # As werkzeug does: a restart can rebind at once while old connections linger in TIME_WAIT.
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -98,7 +128,7 @@ def listen(host: str, port: int, flag: str) -> socket.socket:
         if error.errno == errno.EADDRINUSE:
             raise ConfigError(flag, f"{host}:{port} is already in use") from None
         if error.errno == errno.EADDRNOTAVAIL:
-            raise ConfigError("--host", f"{host} is not an address of this machine") from None
+            raise ConfigError(host_flag, f"{host} is not an address of this machine") from None
         raise ConfigError(flag, f"cannot listen on {host}:{port} ({error.strerror})") from None
     return listener
 
@@ -119,6 +149,7 @@ def url_host(host: str) -> str:
 def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
     """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
     from klarna_emulator import create_app as create_emulator
+    from klarna_emulator.config import allowed_hosts_for
     from storefront import create_app
 
     local = {**read_instance_config(INSTANCE_PATH), **read_environment(os.environ)}
@@ -135,9 +166,11 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
         defaults["PUBLIC_URL"] = f"http://{url_host(args.host)}:{shop_socket.getsockname()[1]}/"
         if offline:
             emulator_socket = sockets.enter_context(
-                listen(args.host, args.emulator_port, "--emulator-port")
+                listen(args.emulator_host, args.emulator_port, "--emulator-port", "--emulator-host")
             )
-            emulator_url = f"http://{url_host(args.host)}:{emulator_socket.getsockname()[1]}"
+            emulator_url = (
+                f"http://{url_host(args.emulator_host)}:{emulator_socket.getsockname()[1]}"
+            )
             defaults.update(
                 KLARNA_API_URL=f"{emulator_url}/",
                 KLARNA_USERNAME=local.get("KLARNA_USERNAME", EMULATOR_USERNAME),
@@ -148,9 +181,14 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
         prepare_database(app)
         servers = [serve(shop_socket, app)]
         if offline:
-            # The credentials the shop validated are the ones the emulator accepts.
-            credentials = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
-            servers.append(serve(emulator_socket, create_emulator(credentials)))
+            # The credentials the shop validated are the ones the emulator accepts. The shop never
+            # uses the control plane: a random token, never shown, keeps everyone else out.
+            emulator_config = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
+            emulator_config.update(
+                CONTROL_TOKEN=secrets.token_urlsafe(32),
+                ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
+            )
+            servers.append(serve(emulator_socket, create_emulator(emulator_config)))
     return servers
 
 
@@ -181,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     storefront, *others = servers
     print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
     for server in others:
-        print(f"Klarna emulator: http://{url_host(args.host)}:{server.port}/", flush=True)
+        print(f"Klarna emulator: http://{url_host(args.emulator_host)}:{server.port}/", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         storefront.serve_forever()

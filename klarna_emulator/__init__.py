@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from flask.json.provider import DefaultJSONProvider
 
 from klarna_emulator.api import register_api
 from klarna_emulator.clock import Clock
@@ -20,6 +21,13 @@ from klarna_emulator.hooks import register_hooks
 from klarna_emulator.sdk import register_sdk
 
 
+class InsertionOrderJSON(DefaultJSONProvider):
+    """Flask's JSON with keys in the order they were built, as Klarna writes its bodies
+    (`error_code`, `error_messages`, `correlation_id`)."""
+
+    sort_keys = False
+
+
 def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = None) -> Flask:
     """Build an emulator app with its own fresh state; `config` overrides the defaults.
 
@@ -29,8 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = No
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
-    # Keep Klarna's key order in bodies (error_code, error_messages, correlation_id).
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = InsertionOrderJSON(app)
     emulator = Emulator(Settings.from_config(app.config), clock)
     app.extensions["klarna_emulator"] = emulator
 

@@ -30,6 +30,25 @@ PAY_OVER_TIME_MINIMUM_MINOR = {
     "USD": 5000,
 }
 
+# The names this machine answers to on loopback, as they appear in a `Host` header.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
+
+
+def host_entry(name: str) -> str:
+    """A host name or address as a `Host` header writes it: lower case, IPv6 in brackets."""
+    name = name.lower()
+    return f"[{name}]" if ":" in name and not name.startswith("[") else name
+
+
+def allowed_hosts_for(bound_to: str) -> tuple[str, ...]:
+    """ALLOWED_HOSTS for an emulator listening on `bound_to`: loopback names plus that address
+    (a wildcard address adds nothing: which names reach it is for the caller to add)."""
+    if bound_to in WILDCARD_ADDRESSES or host_entry(bound_to) in LOOPBACK_HOSTS:
+        return LOOPBACK_HOSTS
+    return (*LOOPBACK_HOSTS, host_entry(bound_to))
+
+
 DEFAULTS: dict[str, Any] = {
     # Playground-shaped demo credentials; the storefront's offline defaults use the same pair.
     "USERNAME": "PK00000_emulator",
@@ -38,6 +57,11 @@ DEFAULTS: dict[str, Any] = {
     "MERCHANT_NAME": "Emulator Demo Merchant",
     # The /_emulator/ control plane (reset, clock, faults, state). Off for a shared deployment.
     "CONTROL_PLANE_ENABLED": True,
+    # When set, every control-plane request must carry it in the X-Emulator-Token header.
+    "CONTROL_TOKEN": None,
+    # Host names (any port) the emulator answers to; others get 421, so a DNS-rebinding page
+    # (a hostile name resolving to 127.0.0.1) cannot read it. Add the names it is reached by.
+    "ALLOWED_HOSTS": LOOPBACK_HOSTS,
     # "split": pay_now / pay_later / pay_over_time, as older accounts get;
     # "klarna": the single "Pay with Klarna" category current accounts get.
     "CATEGORY_MODE": "split",
@@ -100,6 +124,8 @@ class Settings:
     password: str
     merchant_name: str
     control_plane_enabled: bool
+    control_token: str | None
+    allowed_hosts: frozenset[str]
     category_mode: str
     pay_over_time_minimum_minor: Mapping[str, int]
     session_lifetime_seconds: float
@@ -123,11 +149,19 @@ class Settings:
         minimums = _require(config, "PAY_OVER_TIME_MINIMUM_MINOR", Mapping)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in minimums.values()):
             raise SettingsError("PAY_OVER_TIME_MINIMUM_MINOR: expected integer minor units")
+        token = _require(config, "CONTROL_TOKEN", (str, type(None)))
+        if token == "":
+            raise SettingsError("CONTROL_TOKEN: expected a non-empty string or None")
+        hosts = _require(config, "ALLOWED_HOSTS", (list, tuple))
+        if not hosts or not all(isinstance(host, str) and host for host in hosts):
+            raise SettingsError("ALLOWED_HOSTS: expected a non-empty list of host names")
         return cls(
             username=_require(config, "USERNAME", str),
             password=_require(config, "PASSWORD", str),
             merchant_name=_require(config, "MERCHANT_NAME", str),
             control_plane_enabled=_require(config, "CONTROL_PLANE_ENABLED", bool),
+            control_token=token,
+            allowed_hosts=frozenset(host_entry(host) for host in hosts),
             category_mode=mode,
             pay_over_time_minimum_minor={k.upper(): v for k, v in minimums.items()},
             session_lifetime_seconds=_non_negative(config, "SESSION_LIFETIME_SECONDS"),

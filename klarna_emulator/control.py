@@ -1,7 +1,8 @@
 """The control plane under /_emulator/: reset, clock, request log, state, faults, and a
 browserless shopper (authorize / finalize / load a session as the JS SDK would).
 
-Never under Klarna's paths; disabled with CONTROL_PLANE_ENABLED = False.
+Never under Klarna's paths; disabled with CONTROL_PLANE_ENABLED = False. Every request passes
+`access.guard_control_plane` (the token, if configured; JSON-only writes).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from klarna_emulator.access import guard_control_plane
 from klarna_emulator.api import operations
 from klarna_emulator.api.common import json_object, no_content
 from klarna_emulator.clock import iso_millis
@@ -19,6 +21,7 @@ from klarna_emulator.errors import klarna_error
 from klarna_emulator.faults import parse_fault
 
 bp = Blueprint("control", __name__, url_prefix="/_emulator")
+bp.before_request(guard_control_plane)
 
 
 def bad_input(message: str) -> NoReturn:

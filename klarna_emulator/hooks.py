@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 
 from flask import Flask, Response, g, request
 
+from klarna_emulator.access import check_host
 from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.clock import iso_millis
 from klarna_emulator.emulator import current_emulator
 from klarna_emulator.faults import apply_fault, close_if_dropped
+from klarna_emulator.json_input import parse_json
 from klarna_emulator.store import RequestRecord
 
 CORRELATION_HEADER = "Klarna-Correlation-Id"
@@ -25,16 +26,18 @@ def _operation() -> str | None:
 
 
 def start_request() -> Response | None:
-    """Give the request its correlation id and start its timer; apply any injected fault."""
+    """Give the request its correlation id and start its timer; refuse a Host the emulator
+    does not serve; apply any injected fault."""
     g.correlation_id = str(uuid.uuid4())
     g.started = time.perf_counter()
+    check_host()
     operation = _operation()
     return apply_fault(operation) if operation else None
 
 
 def _request_body() -> object:
     try:
-        return json.loads(request.get_data(cache=True) or b"null")
+        return parse_json(request.get_data(cache=True) or b"null")
     except ValueError:
         return request.get_data(cache=True).decode("utf-8", "replace")
 

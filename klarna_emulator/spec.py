@@ -65,7 +65,8 @@ def load_spec(api: str) -> dict[str, Any]:
 @cache
 def _registry(api: str) -> Registry:
     resource = Resource.from_contents(load_spec(api), default_specification=DRAFT4)
-    return Registry().with_resource(f"urn:klarna:{api}", resource)
+    registry: Registry = Registry().with_resource(f"urn:klarna:{api}", resource)
+    return registry
 
 
 @cache
@@ -93,4 +94,5 @@ def _rebase(node: Any, base: str) -> Any:
 
 def schema_errors(api: str, schema_name: str, instance: Any) -> Iterator[ValidationError]:
     """Every way `instance` breaks the named schema."""
-    return validator(api, schema_name).iter_errors(instance)
+    errors: Iterator[ValidationError] = validator(api, schema_name).iter_errors(instance)
+    return errors

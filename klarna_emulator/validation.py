@@ -10,16 +10,16 @@ https://docs.klarna.com/payments/web-payments/additional-resources/error-handlin
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonschema.exceptions import ValidationError
 
 from klarna_emulator.domain.markets import REGION_REQUIRED, Market, locale_allowed, market_for
 from klarna_emulator.errors import BadValue
+from klarna_emulator.json_input import parse_json
 from klarna_emulator.spec import ORDER_LINE_TYPES, schema_errors
 
 Stage = Callable[[], list[str]]
@@ -48,12 +48,10 @@ def field_name(path: Iterable[str | int]) -> str:
 
 def _error_fields(error: ValidationError) -> list[str]:
     path = list(error.absolute_path)
+    required = error.validator_value  # for "required": the list of required names
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        return [
-            field_name([*path, name])
-            for name in error.validator_value
-            if name not in error.instance
-        ]
+        assert isinstance(required, list)
+        return [field_name([*path, name]) for name in required if name not in error.instance]
     return [field_name(path)]
 
 
@@ -90,7 +88,7 @@ def schema_stage(api: str, schema: str, body: Any, skip: frozenset[str] = frozen
     return stage
 
 
-def _is_code(value: Any, pattern: re.Pattern[str]) -> bool:
+def _is_code(value: Any, pattern: re.Pattern[str]) -> TypeGuard[str]:
     return isinstance(value, str) and bool(pattern.match(value))
 
 
@@ -279,7 +277,7 @@ def attachment_problems(attachment: Any) -> list[str]:
     if not isinstance(attachment, Mapping):
         return []
     try:
-        json.loads(attachment["body"])
+        parse_json(attachment["body"])
     except (TypeError, ValueError):
         return ["attachment.attachment"]
     return []

@@ -62,7 +62,8 @@ def trust_proxies(app: Flask) -> None:
     """
     count = app.config["TRUSTED_PROXIES"]
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def create_private_sqlite_file(database_url: str) -> None:

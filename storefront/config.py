@@ -307,7 +307,7 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'storefront.sqlite'}"
     if config.get("PUBLIC_URL"):
-        config["TRUSTED_HOSTS"] = trusted_hosts(config["PUBLIC_URL"])
+        config["PUBLIC_HOSTS"] = public_hosts(config["PUBLIC_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["DATABASE_URL"]))
     return config
@@ -333,8 +333,8 @@ def require_production_settings(config: Mapping[str, Any]) -> None:
         )
 
 
-def trusted_hosts(public_url: str) -> list[str]:
-    """The Host names the shop answers: PUBLIC_URL's (every loopback name, if it is one)."""
+def public_hosts(public_url: str) -> list[str]:
+    """The host names the shop answers: PUBLIC_URL's (every loopback name, if it is one)."""
     host = urlsplit(public_url).hostname or ""
     return list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else [host]
 

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in `create_app` with `init_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -23,5 +25,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. mypy cannot subclass an attribute such as `db.Model`, so it is
+# told what `db.Model` is: a subclass of Base (Flask-SQLAlchemy adds table names and `query`).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -19,7 +19,9 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3; the types-WTForms stubs stop at 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from storefront import addresses
@@ -48,6 +50,12 @@ def storable(text: str) -> bool:
 def strip(value: Any) -> Any:
     """Trim surrounding whitespace from submitted text and collapse inner runs of spaces."""
     return addresses.normalize_text(value) if isinstance(value, str) else value
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show `message` under the field, after its validators' own messages."""
+    # After validate() a field's errors are a list; the WTForms stubs only promise a Sequence.
+    cast(list[str], field.errors).append(message)
 
 
 class QuantityField(IntegerField):
@@ -101,7 +109,7 @@ class ShopForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in text_fields(self):
             if not all(storable(value) for value in field.raw_data or ()):
-                field.errors.append(UNSTORABLE_MESSAGE)
+                add_error(field, UNSTORABLE_MESSAGE)
                 valid = False
         return valid
 
@@ -210,7 +218,7 @@ class AddressForm(Form):
         """Put Klarna's address rules' messages next to the fields; True if there are none."""
         problems = addresses.address_problems(self.to_address(country))
         for name, problem in problems.items():
-            self[name].errors.append(problem)
+            add_error(self[name], problem)
         return not problems
 
 
@@ -236,7 +244,7 @@ class DetailsForm(ReturnToForm):
             (self.phone, address_rules.phone_problem(self.phone.data or "")),
         ):
             if problem:
-                field.errors.append(problem)
+                add_error(field, problem)
                 valid = False
         valid = self.billing.form.check(country) and valid
         if not self.ship_to_billing.data:

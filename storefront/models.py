@@ -9,11 +9,11 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.extensions import db
+from storefront.extensions import Model
 from storefront.pricing import LineKind
 
 
-class Product(db.Model):
+class Product(Model):
     """A catalog item; its price lives per market in `ProductPrice`, never converted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Product(db.Model):
     )
 
 
-class ProductPrice(db.Model):
+class ProductPrice(Model):
     """A product's unit price in one market, in that market's minor units."""
 
     __table_args__ = (sa.UniqueConstraint("product_id", "market"),)
@@ -43,7 +43,7 @@ class ProductPrice(db.Model):
     product: Mapped[Product] = relationship(back_populates="prices")
 
 
-class Coupon(db.Model):
+class Coupon(Model):
     """A coupon code, valid between two dates; its amounts live per market in CouponMarketTerms."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class Coupon(db.Model):
     )
 
 
-class CouponMarketTerms(db.Model):
+class CouponMarketTerms(Model):
     """What a coupon is worth in one market: a fixed amount off and a minimum goods subtotal."""
 
     __table_args__ = (sa.UniqueConstraint("coupon_id", "market"),)
@@ -74,7 +74,7 @@ class CouponMarketTerms(db.Model):
     coupon: Mapped[Coupon] = relationship(back_populates="market_terms")
 
 
-class Cart(db.Model):
+class Cart(Model):
     """A shopper's cart and checkout choices, found by the random token in their session."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +98,7 @@ class Cart(db.Model):
     coupon: Mapped[Coupon | None] = relationship()
 
 
-class CartLine(db.Model):
+class CartLine(Model):
     """A product and its quantity in a cart; the price is looked up per market, never stored."""
 
     __table_args__ = (
@@ -122,7 +122,7 @@ class AddressKind(StrEnum):
     SHIPPING = "shipping"
 
 
-class CartAddress(db.Model):
+class CartAddress(Model):
     """The billing or shipping address entered at checkout, normalized (storefront.addresses)."""
 
     __table_args__ = (sa.UniqueConstraint("cart_id", "kind"),)
@@ -142,7 +142,7 @@ class CartAddress(db.Model):
     cart: Mapped[Cart] = relationship(back_populates="addresses")
 
 
-class Payment(db.Model):
+class Payment(Model):
     """A cart's Klarna payment: its reserved order number and the Klarna session it pays in.
 
     One per cart, created when the shopper reaches the payment step. The order number is
@@ -198,7 +198,7 @@ class InvalidTransition(Exception):
         self.requested = requested
 
 
-class Order(db.Model):
+class Order(Model):
     """A shop order: what was bought, where it goes, and its Klarna order's state.
 
     Exactly one per Klarna session (unique `klarna_session_id`) and per payment. Lines,
@@ -288,7 +288,7 @@ class Order(db.Model):
         self.status = new
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     """A line of an order as Klarna was sent it: goods or shipping, with its discount and VAT."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -323,7 +323,7 @@ class PaymentEventKind(StrEnum):
     DECLINED = "declined"
 
 
-class PaymentEvent(db.Model):
+class PaymentEvent(Model):
     """One thing that happened to a payment, with Klarna's ids for it; never changed afterwards."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -347,7 +347,7 @@ def refuse_event_change(mapper: object, connection: object, event: PaymentEvent)
     raise ValueError(f"payment event {event.id} is append-only")
 
 
-class RateLimitWindow(db.Model):
+class RateLimitWindow(Model):
     """Attempts one client made at one rate-limited action in one fixed time window.
 
     Kept in the database, not in process memory, so the limit holds across gunicorn workers

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
-from werkzeug.exceptions import SecurityError
+from flask import Flask, Response, abort, current_app, request
 
 from storefront.klarna.sdk import CDN_SDK_URL
 
@@ -104,17 +103,26 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    app.register_error_handler(SecurityError, refuse_unknown_host)
+    app.before_request(refuse_unknown_host)
     app.wsgi_app = BodyLimit(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
 
 
-def refuse_unknown_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
-    """Answer a request for a host other than PUBLIC_URL's in plain text.
+def refuse_unknown_host() -> None:
+    """Answer 400 to a request for a host other than PUBLIC_URL's (PUBLIC_HOSTS).
 
-    The error page cannot be rendered: with the Host refused, Flask has no URL adapter, so
-    url_for (which every page uses) would fail.
+    Nothing the shop sends out is built from Host, but a request for another name is either
+    a misrouted one or a DNS-rebinding page; neither gets an answer. (Flask's TRUSTED_HOSTS
+    would do this too, but cannot name an IPv6 address such as [::1].)
     """
-    return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    allowed = current_app.config.get("PUBLIC_HOSTS")
+    if not allowed:
+        return
+    try:
+        name = urlsplit(f"//{request.host}").hostname
+    except ValueError:  # an unbalanced [ in the header
+        name = None
+    if name not in allowed:
+        abort(400, description="This shop does not answer for that host name.")
 
 
 class BodyLimit:

@@ -1,4 +1,7 @@
-"""Fixtures for every suite: offline guard, database, storefront app and client, emulator."""
+"""Fixtures for every suite: offline guard, database, storefront app and client, emulator.
+
+Loading it also loads the Hypothesis profile HYPOTHESIS_PROFILE names (default `dev`).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,11 @@ from storefront.extensions import db
 from storefront.klarna.sdk import SDK_PATH
 from tests.support.client import ShopClient
 from tests.support.databases import empty_all_tables, temporary_database
+from tests.support.hypothesis_profiles import load_profile
 from tests.support.live_server import LiveServer
 from tests.support.network_guard import loopback_only
+
+HYPOTHESIS_PROFILE = load_profile()
 
 
 @pytest.fixture(autouse=True)
@@ -41,16 +47,28 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[LiveServer]:
     """The Klarna emulator, served from a thread for the whole run."""
-    emulator = create_emulator({"USERNAME": EMULATOR_USERNAME, "PASSWORD": EMULATOR_PASSWORD})
+    emulator = create_emulator(
+        {
+            "USERNAME": EMULATOR_USERNAME,
+            "PASSWORD": EMULATOR_PASSWORD,
+            # As app.py does: tests reach the control plane with the token (support helpers).
+            "CONTROL_TOKEN": "test-control-token",
+        }
+    )
     server = LiveServer(emulator).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(autouse=True)
-def fresh_emulator(emulator_server: LiveServer) -> None:
-    """Every test starts with an empty emulator (a direct call: it runs in this process)."""
-    emulator_server.app.extensions["klarna_emulator"].reset()
+def fresh_emulator(request: pytest.FixtureRequest) -> None:
+    """Every test that uses the live emulator starts with it empty (a direct call: same process).
+
+    Only those tests start it: a unit test, which asks for no live server, gets none.
+    """
+    if "emulator_server" in request.fixturenames:
+        emulator_server: LiveServer = request.getfixturevalue("emulator_server")
+        emulator_server.app.extensions["klarna_emulator"].reset()
 
 
 def storefront_config(database_url: str, emulator_url: str) -> dict[str, Any]:
@@ -115,10 +133,13 @@ def seeded(app: Flask) -> Flask:
     return app
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    """Say which database this run uses, so CI output shows both passes."""
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which database and Hypothesis profile this run uses, so CI output shows both."""
     server = os.environ.get("TEST_DATABASE_URL")
-    return f"database: {'PostgreSQL at ' + server if server else 'SQLite (file per run)'}"
+    return [
+        f"database: {'PostgreSQL at ' + server if server else 'SQLite (file per run)'}",
+        f"hypothesis profile: {HYPOTHESIS_PROFILE} (set HYPOTHESIS_PROFILE=ci or dev)",
+    ]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,8 +2,10 @@
 
     python tests/suite.py [extra pytest args]
 
-The PostgreSQL pass uses TEST_POSTGRES_URL (default postgresql://root@127.0.0.1:5432/test) and
-is skipped, with the reason printed, only when no server answers there.
+Both passes load the `ci` Hypothesis profile (full-size fuzzing and property tests) unless
+HYPOTHESIS_PROFILE names another, and print the 15 slowest tests. The PostgreSQL pass uses
+TEST_POSTGRES_URL (default postgresql://root@127.0.0.1:5432/test) and is skipped, with the
+reason printed, only when no server answers there.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from tests.support.chromium import ensure_chromium  # noqa: E402
+from tests.support.hypothesis_profiles import PROFILE_VARIABLE  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
+SLOWEST_SHOWN = "--durations=15"
 
 
 def pytest(args: list[str], database_url: str | None) -> int:
     """Run pytest in a child process against the given database (None: SQLite)."""
     env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
+    env.setdefault(PROFILE_VARIABLE, "ci")
     if database_url:
         env["TEST_DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "pytest", *args]
+    command = [sys.executable, "-m", "pytest", SLOWEST_SHOWN, *args]
     return subprocess.run(command, cwd=REPO_ROOT, env=env, check=False).returncode  # noqa: S603
 
 

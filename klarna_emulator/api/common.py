@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -12,6 +11,7 @@ from flask import Response, request
 
 from klarna_emulator.emulator import current_emulator
 from klarna_emulator.errors import BadRequest, KlarnaApiError, error_response
+from klarna_emulator.json_input import parse_json
 from klarna_emulator.store import RecordedResponse
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
@@ -19,9 +19,10 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "Capture-Id", "Refund-Id")
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object; anything else is Klarna's 400 BAD_REQUEST `[]`."""
+    """The request body as a JSON object; anything else (or JSON nested absurdly deep) is
+    Klarna's 400 BAD_REQUEST `[]`."""
     try:
-        body = json.loads(request.get_data(cache=True) or b"null")
+        body = parse_json(request.get_data(cache=True) or b"null")
     except ValueError:
         raise BadRequest() from None
     if not isinstance(body, dict):

@@ -6,7 +6,8 @@ Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect
+from flask import Blueprint, redirect
+from werkzeug.wrappers import Response
 
 from klarna_emulator.emulator import current_emulator
 from klarna_emulator.errors import NotFound

@@ -68,8 +68,8 @@ class OrderPlacement:
         The same token with the identical body returns the first order again (create-order is
         idempotent per token); a different body answers 409. A `tokenize` token that made a
         customer token answers 403 `Authorization token already consumed`. A token whose first
-        attempt failed keeps failing the same way (Klarna: a new authorization is needed,
-        krokedil issue #31).
+        attempt failed keeps failing the same way: a new authorization is needed (the emulator
+        README's "Repeated create-order" gives the source).
         """
         with self.store.lock:
             authorization = self.store.authorizations.get(token)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
-
+from klarna_emulator.access import require_json
 from klarna_emulator.api.common import json_object
 from klarna_emulator.errors import KlarnaApiError, klarna_error
 
@@ -17,10 +16,8 @@ def bad_field(name: str, expected: str) -> KlarnaApiError:
 
 
 def frame_call() -> dict[str, Any]:
-    """The call's JSON object. Only `application/json` is read: a cross-site form cannot send
-    it without a CORS preflight, which these endpoints never answer."""
-    if not request.is_json:
-        raise klarna_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type: expected application/json")
+    """The call's JSON object, read only when sent as `application/json` (`require_json`)."""
+    require_json()
     return json_object()
 
 

@@ -16,7 +16,7 @@ from flask import Response, render_template, request
 from klarna_emulator.errors import klarna_error
 
 # scheme://host[:port] exactly as a browser writes `location.origin` (lower case, no path).
-ORIGIN = re.compile(r"^https?://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$")
+ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?")
 
 # No inline scripts or styles anywhere: every page loads its code and CSS from this origin.
 STRICT_SOURCES = {
@@ -33,7 +33,8 @@ STRICT_SOURCES = {
 def embedder_origin() -> str:
     """The embedding page's origin from `?origin=`; 400 if it is not an http(s) origin."""
     origin = request.args.get("origin", "")
-    if not ORIGIN.match(origin):
+    # fullmatch: `$` would also match before a final line break, which then breaks the header.
+    if not ORIGIN.fullmatch(origin):
         raise klarna_error(
             400,
             "BAD_REQUEST",

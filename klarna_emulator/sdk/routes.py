@@ -31,7 +31,8 @@ def api_js() -> Response:
     response = Response(SDK_SCRIPT.read_bytes(), mimetype="text/javascript")
     response.cache_control.no_cache = True
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: a 304 when the ETag still matches
+    return response
 
 
 @bp.get(f"{FRAMES}/widget")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
+from alembic.operations import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 config = context.config
 # Keep the application's own loggers: `python app.py` migrates inside a running process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.config_file_name is not None:  # Flask-Migrate always passes its alembic.ini
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 migrate_extension = current_app.extensions["migrate"]
@@ -34,8 +38,13 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run the migrations against the app's database."""
 
-    def skip_empty_autogenerate(context, revision, directives):  # type: ignore[no-untyped-def]
-        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+    def skip_empty_autogenerate(
+        context: MigrationContext, revision: Any, directives: list[MigrationScript]
+    ) -> None:
+        """Write no revision file when autogenerate found no change."""
+        changes = directives[0].upgrade_ops
+        autogenerate = getattr(config.cmd_opts, "autogenerate", False)
+        if autogenerate and changes is not None and changes.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")
 

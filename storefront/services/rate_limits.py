@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -34,9 +34,15 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-WINDOWS = RateLimitWindow.__table__
-# The statement that adds one attempt atomically exists only in dialect-specific form.
-UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# The model's table, as a Table: the counting runs as Core statements on its own connection.
+WINDOWS = cast(sa.Table, RateLimitWindow.__table__)
+# The statement that adds one attempt atomically exists only in dialect-specific form (both
+# dialects' Insert have on_conflict_do_update; the union names it for the type checker).
+Upsert = postgresql.Insert | sqlite.Insert
+UPSERTS: dict[str, Callable[[sa.Table], Upsert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 # Where the app keeps the clock windows are counted by (tests replace it to move time).
 CLOCK_KEY = "rate_limit_clock"
 

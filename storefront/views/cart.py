@@ -86,7 +86,7 @@ def apply_coupon() -> Response:
     elif cart is None or not cart.lines:
         flash("Add something to your cart before applying a coupon.", "error")
     else:
-        code = form.code.data.upper()
+        code = (form.code.data or "").upper()
         apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
         run_service(apply_limited, cart, code, today=today(), done=f"Coupon {code} applied.")
     return redirect_back("cart.show")

@@ -53,7 +53,7 @@ def lookup() -> Response | str:
     form = OrderLookupForm()
     if form.validate_on_submit():
         attempt = spend_attempt(ORDER_LOOKUPS, request.remote_addr)
-        order = look_up_order(form.number.data, form.email.data)
+        order = look_up_order(form.number.data or "", form.email.data or "")
         if order is not None:
             give_back(attempt)
             remember_order(order.number)

@@ -273,7 +273,7 @@ def remove(cart: Cart, form: ActionForm, sku: str) -> str:
 @cart_edit(posted(ApplyCouponForm))
 def apply_coupon(cart: Cart, form: ApplyCouponForm) -> str:
     """Apply a coupon code (failed codes count against the client's limit)."""
-    code = form.code.data.upper()
+    code = (form.code.data or "").upper()
     failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)(
         cart, code, today=today()
     )
@@ -328,8 +328,8 @@ def place() -> Response:
     if not form.validate_on_submit():
         flash("Your payment could not be sent. Please reload the page and try again.", "error")
         return redirect(url_for("payment.show"))
-    token = form.authorization_token.data
-    session_id = form.klarna_session_id.data
+    token = form.authorization_token.data or ""
+    session_id = form.klarna_session_id.data or ""
     payment = find_payment(current_cart(), session_id, token)
     if payment is None:
         flash("This payment is no longer open. Please check your cart.", "error")

@@ -90,8 +90,8 @@ def save_details_from(cart: Cart, form: DetailsForm) -> None:
     """Store a validated details form on the cart (raises InvalidDetails)."""
     checkout.save_details(
         cart,
-        email=form.email.data,
-        phone=form.phone.data,
+        email=form.email.data or "",
+        phone=form.phone.data or "",
         billing=form.billing_address(),
         shipping=form.shipping_address(),
     )

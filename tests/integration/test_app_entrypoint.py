@@ -1,9 +1,10 @@
-"""`python app.py`: flags, one-line config errors, and both servers answering."""
+"""`python app.py` and `gunicorn --preload`: flags, one-line config errors, servers answering."""
 
 from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from gunicorn.arbiter import Arbiter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV_KEYS = (
@@ -59,6 +59,10 @@ def run_app(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         ([], {"DATABASE_URL": "postgresql+asyncpg://root@127.0.0.1/test"}, "DATABASE_URL"),
         # A 64-character label fails before any lookup (no DNS in an offline test).
         (["--host", "a" * 64], {}, "--host"),
+        (["--emulator-host", "a" * 64, "--expose-emulator"], {}, "--emulator-host"),
+        # The emulator's control plane stays off the network unless exposed on purpose.
+        (["--emulator-host", "0.0.0.0"], {}, "--expose-emulator"),  # noqa: S104
+        (["--emulator-host", "192.0.2.1"], {}, "--emulator-host 192.0.2.1 is not a loopback"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(
@@ -107,16 +111,20 @@ def wait_for(url: str, timeout: float = 30) -> requests.Response:
             time.sleep(0.2)
 
 
-def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
-    port, emulator_port = free_port(), free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "app.py", "--port", str(port), "--emulator-port", str(emulator_port)],
+def start_app(args: list[str], tmp_path: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "app.py", *args],
         cwd=REPO_ROOT,
         env=app_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    process = start_app(["--port", str(port), "--emulator-port", str(emulator_port)], tmp_path)
     try:
         home = wait_for(f"http://127.0.0.1:{port}/")
         emulator = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
@@ -128,6 +136,75 @@ def test_app_serves_shop_and_emulator_on_given_ports(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in output
     assert f"http://127.0.0.1:{emulator_port}/" in output
+
+
+PROC_NET_TCP = Path("/proc/net/tcp")
+
+
+def listening_address(port: int) -> str | None:
+    """The IPv4 address some socket of this machine listens on at `port` (Linux's table)."""
+    for line in PROC_NET_TCP.read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            return socket.inet_ntoa(struct.pack("<I", int(address, 16)))
+    return None
+
+
+@pytest.mark.skipif(not PROC_NET_TCP.exists(), reason="needs Linux's /proc/net/tcp")
+def test_host_0_0_0_0_keeps_the_emulator_on_loopback(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    everywhere = "0.0.0.0"  # noqa: S104
+    process = start_app(
+        ["--host", everywhere, "--port", str(port), "--emulator-port", str(emulator_port)],
+        tmp_path,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        health = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
+        bound = (listening_address(port), listening_address(emulator_port))
+        control = requests.get(f"http://127.0.0.1:{emulator_port}/_emulator/state", timeout=5)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert health.status_code == 200
+    assert bound == (everywhere, "127.0.0.1")
+    # app.py's emulator has a control token, and never prints it.
+    assert control.status_code == 403
+    assert f"Klarna emulator: http://127.0.0.1:{emulator_port}/" in output
+    assert "token" not in output.lower()
+
+
+@pytest.mark.skipif(not PROC_NET_TCP.exists(), reason="needs Linux's /proc/net/tcp")
+def test_an_exposed_emulator_listens_everywhere_and_still_guards_itself(tmp_path: Path) -> None:
+    emulator_port = free_port()
+    everywhere = "0.0.0.0"  # noqa: S104
+    process = start_app(
+        [
+            "--port",
+            "0",
+            "--emulator-port",
+            str(emulator_port),
+            "--emulator-host",
+            everywhere,
+            "--expose-emulator",
+        ],
+        tmp_path,
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/health")
+        bound = listening_address(emulator_port)
+        control = requests.get(f"http://127.0.0.1:{emulator_port}/_emulator/state", timeout=5)
+        rebound = requests.get(
+            f"http://127.0.0.1:{emulator_port}/_emulator/health",
+            headers={"Host": "rebinding.example"},
+            timeout=5,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert bound == everywhere
+    assert (health.status_code, control.status_code, rebound.status_code) == (200, 403, 421)
 
 
 def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
@@ -146,11 +223,20 @@ def test_production_entrypoint_refuses_to_start_without_secret_key(tmp_path: Pat
     assert "SECRET_KEY" in lines[0]
 
 
-def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_gunicorn_preloaded(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Start the shop as the README's Production section does, with a bad DATABASE_URL."""
     env = app_env(tmp_path, **REAL_KLARNA, SECRET_KEY="s", DATABASE_URL="foo://bar")
     env["XDG_RUNTIME_DIR"] = str(tmp_path)  # where gunicorn puts its control socket, not ~
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", *flags, "--bind", "127.0.0.1:0", "storefront.wsgi:app"],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--preload",
+            "--bind",
+            "127.0.0.1:0",
+            "storefront.wsgi:app",
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -162,26 +248,8 @@ def run_gunicorn(flags: list[str], tmp_path: Path) -> subprocess.CompletedProces
 def test_gunicorn_preload_stops_at_bad_configuration_with_one_line_and_exit_2(
     tmp_path: Path,
 ) -> None:
-    result = run_gunicorn(["--preload"], tmp_path)
+    result = run_gunicorn_preloaded(tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("storefront: configuration error: DATABASE_URL: ")
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_gunicorn_workers_stop_at_bad_configuration_instead_of_respawning(
-    tmp_path: Path, workers: int
-) -> None:
-    result = run_gunicorn(["--workers", str(workers)], tmp_path)
-    assert result.stderr.count("Booting worker") == workers  # none respawned
-    assert "storefront: configuration error: DATABASE_URL: " in result.stderr
-    assert f'File "{REPO_ROOT / "storefront"}' not in result.stderr  # no traceback in the shop
-    if workers > 1 and result.returncode != Arbiter.APP_LOAD_ERROR:
-        # Gunicorn's own race (seen in 23.0 and 27.0.1): a second worker's status 4, reaped
-        # while the master halts for the first, raises HaltServer again, uncaught: status 1.
-        assert result.returncode == 1
-        assert result.stderr.rstrip().endswith("HaltServer: <HaltServer 'App failed to load.' 4>")
-    else:
-        assert result.returncode == Arbiter.APP_LOAD_ERROR
-        assert "Traceback" not in result.stderr

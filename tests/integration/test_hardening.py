@@ -45,6 +45,19 @@ def test_a_host_other_than_public_urls_is_refused(public_app: Flask) -> None:
     assert refused.headers["X-Frame-Options"] == "DENY"  # the usual headers, still
 
 
+def test_every_loopback_name_is_answered_for_a_loopback_public_url(
+    app: Flask, database_url: str, emulator_server: LiveServer
+) -> None:
+    config = storefront_config(database_url, emulator_server.url)
+    loopback = create_app({**config, "PUBLIC_URL": "http://[::1]:5000/"})
+    client = loopback.test_client()
+    for base_url in ("http://[::1]:5000/", "http://127.0.0.1:5000/", "http://localhost:5000/"):
+        assert client.get("/", base_url=base_url).status_code == 200, base_url
+    assert client.get("/", base_url="http://rebound.example:5000/").status_code == 400
+    with loopback.app_context():
+        db.engine.dispose()
+
+
 def test_hsts_only_when_public_url_is_https(public_app: Flask, app: Flask) -> None:
     answer = public_app.test_client().get("/", base_url=PUBLIC_URL)
     assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -1,10 +1,11 @@
 """Hostile input: every storefront form and JSON endpoint, fed random and malformed requests.
 
-Per endpoint Hypothesis sends at least EXAMPLES requests from one attacking shopper whose cart
-reached the payment step (strategies: tests/support/hostile_requests.py). After each request:
-the answer is not a 500 and shows no traceback, another shopper's cart (lines, coupon,
-addresses, Klarna payment) is row for row what it was, no order was created (the only order
-is one a third shopper placed before the attack), and no redirect leads off the shop.
+Per endpoint Hypothesis sends its profile's max_examples requests (1,000 with the `ci` profile
+that `make test` loads, 100 with `dev`) from one attacking shopper whose cart reached the
+payment step (strategies: tests/support/hostile_requests.py). After each request: the answer
+is not a 500 and shows no traceback, another shopper's cart (lines, coupon, addresses, Klarna
+payment) is row for row what it was, no order was created (the only order is one a third
+shopper placed before the attack), and no redirect leads off the shop.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from tests.support.payment_flow import open_payment_page, pay
 from tests.support.personas import PERSONAS
 from tests.support.shopping import add, details_form, flashes
 
-EXAMPLES = 1000  # per endpoint and run: the project's bar is at least 1,000 per endpoint
 ATTACKER_ITEMS = (("TEE-ORG", 1), ("BOOK-BRD", 2))
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 TRACEBACK = "Traceback (most recent call last)"
@@ -270,6 +270,7 @@ def outcome(request: HostileRequest, response: TestResponse) -> str:
 @pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.slow
+@pytest.mark.fuzz
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.name)
 def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_site(
     seeded: Flask, emulator_server: LiveServer, endpoint: Endpoint
@@ -279,6 +280,7 @@ def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_si
     with seeded.app_context():
         engine = db.engine
     sent = 0
+    examples = settings.default.max_examples  # from the Hypothesis profile (ci: 1,000)
 
     # One connection for every check, cheaper than an app context and a pool checkout each.
     # Autocommit: no transaction to end (a SQLite read left open would block the shop's
@@ -290,7 +292,7 @@ def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_si
         }
 
         @settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             deadline=None,
             database=None,
             print_blob=True,  # the failure's line cuts huge bodies; the blob replays it exactly
@@ -310,7 +312,7 @@ def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_si
                 keep_attacker_cart_filled(seeded, watcher, scene.attacker_cart_token)
 
         attack()
-    assert sent >= EXAMPLES
+    assert sent >= examples
 
 
 # Regressions the fuzzing found, one request each.

@@ -350,8 +350,7 @@ def test_payment_details_with_errors_are_shown_next_to_the_fields(
 def test_payment_page_explains_klarna_outage_with_a_reference(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, status: int
 ) -> None:
-    control = emulator_server.app.test_client()
-    control.post("/_emulator/faults", json={"operation": "create_session", "status": status})
+    add_fault(emulator_server, "create_session", status=status)
 
     switch_market(client, "GB")
     add(client, "TEE-ORG")

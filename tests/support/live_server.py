@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from werkzeug.serving import make_server
 
@@ -30,6 +30,9 @@ def buffered(app: Any) -> Any:
 class LiveServer:
     """Serve `app` on 127.0.0.1 at a port the OS picks, until `stop()` (moto's recipe)."""
 
+    # How many were started in this process: a run of the unit tests alone must start none.
+    started: ClassVar[int] = 0
+
     def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
         self.app = app
         self._server = make_server(host, 0, buffered(app), threaded=True)
@@ -39,6 +42,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Start serving in the background and return self."""
         self._thread.start()
+        LiveServer.started += 1
         return self
 
     def stop(self) -> None:

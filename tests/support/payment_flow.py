@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from klarna_emulator.emulator import Emulator
 from tests.support.client import ShopClient
+from tests.support.emulator_client import KlarnaApiClient
 from tests.support.live_server import LiveServer
 from tests.support.shopping import add, complete_checkout, details_form, switch_market
 
@@ -65,8 +66,8 @@ def emulator_of(server: LiveServer) -> Emulator:
 
 
 def control_client(server: LiveServer) -> FlaskClient:
-    """A test client for the emulator's control plane (in process, no HTTP)."""
-    return server.app.test_client()
+    """A test client for the emulator's control plane (in process, no HTTP), with its token."""
+    return KlarnaApiClient(server.app)
 
 
 def authorize(server: LiveServer, state: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def last_request_id(server: LiveServer) -> int:
 
 def add_fault(server: LiveServer, operation: str, **fault: Any) -> None:
     """Make the emulator's next call(s) of an operation fail."""
-    response = server.app.test_client().post(
+    response = control_client(server).post(
         "/_emulator/faults", json={"operation": operation, **fault}
     )
     assert response.status_code == 201, response.get_json()

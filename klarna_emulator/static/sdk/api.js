@@ -58,9 +58,10 @@
   const NotEmulatedError = errorClass("NotEmulatedError");
   const PurchaseInProgressError = errorClass("PurchaseInProgressError");
 
-  // Callback payloads by method (reference section 9.3): when the shopper closes the dialog,
-  // when the emulator cannot run the call (expired session, forged token), and how the
-  // emulator's result is shaped (reauthorize has no show_form or finalize_required).
+  // Callback payloads by method: when the shopper closes the dialog, when the emulator cannot
+  // run the call (expired session, forged token), and how the emulator's result is shaped
+  // (reauthorize has no show_form or finalize_required). Klarna's SDK reference:
+  // https://docs.klarna.com/payments/web-payments/additional-resources/klarna-payments-sdk-reference
   const withoutFormFlags = ({ show_form: _form, finalize_required: _finalize, ...rest }) => rest;
   const OUTCOMES = {
     load: { failed: { show_form: false } },
@@ -342,8 +343,10 @@
 
   /**
    * Klarna documents fn(options, data?, callback). Integrations also call fn(options, callback),
-   * fn(data, callback) and fn(data, options, callback), which Klarna tolerates (reference 9.2),
-   * so an object is `options` when it has an option key, else it is `data`.
+   * fn(data, callback) and fn(data, options, callback) (WooCommerce's plugin passes data first),
+   * which Klarna's SDK evidently tolerates; how it tells them apart is undocumented, so this is
+   * our rule (README, "Argument forms"): an object is `options` when it has an option key,
+   * else it is `data`.
    */
   const parseArguments = (method, args) => {
     const list = [...args];

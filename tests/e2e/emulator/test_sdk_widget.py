@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from klarna_emulator.emulator import Emulator
 from tests.e2e.emulator.sdk_page import SdkPage
+from tests.support.emulator_client import control_headers
 from tests.support.emulator_merchant import EmulatorMerchant
 from tests.support.klarna_examples import gb_cart, gb_cart_with_tees, se_session, shopper_gb
 from tests.support.live_server import LiveServer
@@ -181,7 +182,10 @@ def test_init_takes_an_expired_sessions_token_and_load_hides_the_form(
     token = merchant.create_session(gb_cart())["client_token"]
     lifetime = emulator.settings.session_lifetime_seconds
     expired = requests.post(
-        f"{emulator_server.url}/_emulator/clock", json={"advance_seconds": lifetime}, timeout=10
+        f"{emulator_server.url}/_emulator/clock",
+        json={"advance_seconds": lifetime},
+        headers=control_headers(emulator_server.app),
+        timeout=10,
     )
     assert expired.status_code == 200
 

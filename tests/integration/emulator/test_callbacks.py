@@ -180,7 +180,7 @@ def test_reset_drops_pending_decisions(
     )["authorization_token"]
     api.post(f"/payments/v1/authorizations/{token}/order", json=cart)
 
-    api.post("/_emulator/reset")
+    api.post("/_emulator/reset", json={})
     api.post("/_emulator/clock", json={"advance_seconds": 120})
 
     assert emulator.snapshot()["scheduled"] == []

@@ -56,3 +56,39 @@ def test_command_line_serves_the_api_with_the_given_credentials() -> None:
     assert accepted.status_code == 200
     assert refused.status_code == 401
     assert example_page.status_code == 200
+
+
+def test_command_line_sets_the_control_token_and_allowed_hosts() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "klarna_emulator",
+            "--port",
+            "0",
+            "--control-token",
+            "cli-token",
+            "--allowed-host",
+            "emulator.test",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        assert url, "the emulator did not print its address"
+        state = f"{url.group(0)}/_emulator/state"
+        without = requests.get(state, timeout=10)
+        with_token = requests.get(state, headers={"X-Emulator-Token": "cli-token"}, timeout=10)
+        health = f"{url.group(0)}/_emulator/health"
+        named = requests.get(health, headers={"Host": "emulator.test"}, timeout=10)
+        other = requests.get(health, headers={"Host": "other.test"}, timeout=10)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+    assert (without.status_code, with_token.status_code) == (403, 200)
+    assert (named.status_code, other.status_code) == (200, 421)

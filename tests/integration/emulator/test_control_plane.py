@@ -170,7 +170,7 @@ def test_reset_forgets_everything(api: KlarnaApiClient) -> None:
     session_id = create_session(api)
     api.post("/_emulator/clock", json={"advance_seconds": 3600})
 
-    response = api.post("/_emulator/reset")
+    response = api.post("/_emulator/reset", json={})
 
     assert response.status_code == 204
     assert api.get(f"/payments/v1/sessions/{session_id}").status_code == 404

@@ -239,7 +239,7 @@ def test_token_order_on_a_cancelled_token_is_refused(
 def test_token_order_on_a_suspended_token_is_refused(
     api: KlarnaApiClient, customer_token: str
 ) -> None:
-    api.post(f"/_emulator/customer-tokens/{customer_token}/suspend")
+    api.post(f"/_emulator/customer-tokens/{customer_token}/suspend", json={})
 
     response = charge(api, customer_token)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support.emulator_client import KlarnaApiClient
+from tests.support.emulator_client import KlarnaApiClient, control_headers
 from tests.support.emulator_flows import authorized_token, error_of, place_order
 from tests.support.klarna_examples import gb_cart
 from tests.support.live_server import LiveServer
@@ -22,21 +22,27 @@ def credentials(server: LiveServer) -> tuple[str, str]:
     return settings.username, settings.password
 
 
+def control(server: LiveServer, method: str, path: str, **kwargs: Any) -> requests.Response:
+    """A request to a live emulator's control plane (`/_emulator/<path>`), with its token."""
+    url = f"{server.url}/_emulator/{path}"
+    return requests.request(method, url, headers=control_headers(server.app), timeout=5, **kwargs)
+
+
 def inject(server: LiveServer, **fault: Any) -> None:
     """Queue a fault through the control plane."""
-    response = requests.post(f"{server.url}/_emulator/faults", json=fault, timeout=5)
+    response = control(server, "POST", "faults", json=fault)
     assert response.status_code == 201, response.text
 
 
 def state(server: LiveServer) -> dict[str, Any]:
     """GET /_emulator/state of a live emulator."""
-    snapshot: dict[str, Any] = requests.get(f"{server.url}/_emulator/state", timeout=5).json()
+    snapshot: dict[str, Any] = control(server, "GET", "state").json()
     return snapshot
 
 
 def logged(server: LiveServer) -> list[tuple[str, int | None]]:
     """(operation, status) of every API call the live emulator logged."""
-    log = requests.get(f"{server.url}/_emulator/requests", timeout=5).json()["requests"]
+    log = control(server, "GET", "requests").json()["requests"]
     return [(record["operation"], record["status"]) for record in log]
 
 
@@ -196,12 +202,10 @@ def test_fault_hits_only_its_operation(emulator_server: LiveServer) -> None:
     ],
 )
 def test_faults_refuse_nonsense(emulator_server: LiveServer, fault: dict[str, Any]) -> None:
-    response = requests.post(f"{emulator_server.url}/_emulator/faults", json=fault, timeout=5)
+    response = control(emulator_server, "POST", "faults", json=fault)
 
     assert response.status_code == 400
-    assert requests.get(f"{emulator_server.url}/_emulator/faults", timeout=5).json() == {
-        "faults": []
-    }
+    assert control(emulator_server, "GET", "faults").json() == {"faults": []}
 
 
 @pytest.mark.parametrize(("drop", "sessions"), [("drop", 0), ("drop_answer", 1)])
@@ -236,10 +240,8 @@ def test_without_a_connection_to_drop_a_dropped_call_answers_500(
 def test_fault_combinations_are_refused_with_a_reason(
     emulator_server: LiveServer, fault: dict[str, Any], message: str
 ) -> None:
-    response = requests.post(
-        f"{emulator_server.url}/_emulator/faults",
-        json={"operation": "create_order", **fault},
-        timeout=5,
+    response = control(
+        emulator_server, "POST", "faults", json={"operation": "create_order", **fault}
     )
 
     assert (response.status_code, response.json()["error_messages"]) == (400, [message])
@@ -259,9 +261,9 @@ def test_a_delayed_lost_answer_sleeps_then_drops(emulator_server: LiveServer) ->
 
 def test_faults_can_be_listed_and_cleared(emulator_server: LiveServer) -> None:
     inject(emulator_server, operation="create_capture", status=502, count=2)
-    listed = requests.get(f"{emulator_server.url}/_emulator/faults", timeout=5).json()["faults"]
+    listed = control(emulator_server, "GET", "faults").json()["faults"]
 
-    cleared = requests.delete(f"{emulator_server.url}/_emulator/faults", timeout=5)
+    cleared = control(emulator_server, "DELETE", "faults", json={})
 
     assert len(listed) == 2
     assert cleared.status_code == 204
