@@ -30,6 +30,12 @@ def test_every_file_the_dockerfile_copies_or_runs_exists() -> None:
             assert (REPO_ROOT / source).exists(), source
 
 
+def test_the_image_leaves_secrets_and_local_state_out() -> None:
+    ignored = (REPO_ROOT / ".dockerignore").read_text().split()
+    for kept_out in (".env", "instance/", ".venv/", "node_modules/"):
+        assert kept_out in ignored, kept_out
+
+
 def test_compose_mounts_the_tested_nginx_configuration() -> None:
     nginx = COMPOSE["services"]["nginx"]
     assert nginx["network_mode"] == "service:shop"  # upstream 127.0.0.1:8000 is gunicorn's
