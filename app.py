@@ -3,7 +3,9 @@
     python app.py [--host 127.0.0.1] [--port 5000] [--emulator-port 5001]
 
 This is the demo/development mode: it generates a secret key into instance/, migrates the
-database and seeds the demo catalog. Production runs under gunicorn instead (see README).
+database, seeds the demo catalog, prints one readable line per Klarna call and shows the
+"Klarna calls" developer panel (KLARNA_DEV_PANEL). Production runs under gunicorn instead (see
+README).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import logging
 import os
 import secrets
 import socket
@@ -32,6 +35,8 @@ from storefront.config import (
 from storefront.klarna.sdk import SDK_PATH
 
 INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+LOG_TIME_FORMAT = "%H:%M:%S"
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):
@@ -127,6 +132,7 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
     defaults: dict[str, Any] = {
         "SECRET_KEY": dev_secret_key(INSTANCE_PATH),
         "SESSION_COOKIE_SECURE": False,
+        "KLARNA_DEV_PANEL": True,
     }
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:
@@ -170,6 +176,43 @@ def prepare_database(app: Any) -> None:
         seed_demo_data()
 
 
+class ReadableLog(logging.Formatter):
+    """Log lines for a developer's terminal: a Klarna call in one short line, the rest as is.
+
+    The call log's full JSON line stays on the record (`record.klarna`) for other handlers.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """A Klarna call as `Klarna <operation> <status> <ms> ms correlation_id=<id>`."""
+        facts = getattr(record, "klarna", None)
+        if isinstance(facts, dict):
+            record = logging.makeLogRecord(
+                {**record.__dict__, "msg": klarna_call_line(facts), "args": ()}
+            )
+        return super().format(record)
+
+
+def klarna_call_line(facts: dict[str, Any]) -> str:
+    """One call's facts in a line: operation, status (or error), duration, correlation id."""
+    outcome = facts.get("status") or "no answer"
+    if facts.get("error"):
+        outcome = f"{outcome} {facts.get('error_code') or facts['error']}"
+    return (
+        f"Klarna {facts.get('operation')} {outcome} {facts.get('duration_ms')} ms "
+        f"correlation_id={facts.get('correlation_id') or '-'}"
+    )
+
+
+def log_to_terminal() -> None:
+    """Print the shop's log (each Klarna call included) at INFO, readably, on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ReadableLog(LOG_FORMAT, LOG_TIME_FORMAT))
+    shop_log = logging.getLogger("storefront")
+    shop_log.addHandler(handler)
+    shop_log.setLevel(logging.INFO)  # the panel keeps its call log's DEBUG, for its bodies
+    shop_log.propagate = False  # the migrations' logging setup prints to stderr too
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start everything, print the URLs, and serve until interrupted."""
     args = parse_args(argv)
@@ -178,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"app.py: configuration error: {error}", file=sys.stderr)
         return 2
+    # After the migrations, whose logging setup (alembic.ini) replaces the root logger's.
+    log_to_terminal()
     storefront, *others = servers
     print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
     for server in others:
