@@ -10,7 +10,9 @@ With the panel off nothing is installed, stored or shown.
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
@@ -43,8 +45,14 @@ def install_recorder() -> None:
         call_logger.setLevel(logging.DEBUG)
 
 
+def pretty_json(value: Any) -> str:
+    """A body as indented JSON, as written (the template escapes it)."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
 def init_app(app: Flask) -> None:
     """With KLARNA_DEV_PANEL on: record API calls, callbacks and the browser's SDK calls."""
+    app.add_template_filter(pretty_json)  # the panel's template names it, on or off
     if not app.config["KLARNA_DEV_PANEL"]:
         return
     from storefront.views import dev_panel
