@@ -3,9 +3,10 @@
     python app.py [--host 127.0.0.1] [--port 5000] [--emulator-port 5001]
 
 This is the demo/development mode: it generates a secret key into instance/, migrates the
-database and seeds the demo catalog. Its socket plumbing (binding both ports before serving,
-Werkzeug servers on threads) is demo-only; production runs `gunicorn --preload` on
-storefront/wsgi.py instead (see README's Production section).
+database, seeds the demo catalog, prints one readable line per Klarna call and shows the
+"Klarna calls" developer panel (KLARNA_DEV_PANEL). Its socket plumbing (binding both ports
+before serving, Werkzeug servers on threads) is demo-only; production runs `gunicorn --preload`
+on storefront/wsgi.py instead (see docs/production.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import contextlib
 import errno
 import ipaddress
+import logging
 import os
 import secrets
 import socket
@@ -35,6 +37,8 @@ from storefront.config import (
 from storefront.klarna.sdk import SDK_PATH
 
 INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+LOG_TIME_FORMAT = "%H:%M:%S"
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):
@@ -146,7 +150,7 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
 
 
-def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
+def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
     """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
     from klarna_emulator import create_app as create_emulator
     from klarna_emulator.config import allowed_hosts_for
@@ -158,6 +162,7 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
     defaults: dict[str, Any] = {
         "SECRET_KEY": dev_secret_key(INSTANCE_PATH),
         "SESSION_COOKIE_SECURE": False,
+        "KLARNA_DEV_PANEL": True,
     }
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:
@@ -182,10 +187,11 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
         servers = [serve(shop_socket, app)]
         if offline:
             # The credentials the shop validated are the ones the emulator accepts. The shop never
-            # uses the control plane: a random token, never shown, keeps everyone else out.
+            # uses the control plane; its token (printed for whoever started the demo, or taken
+            # from EMULATOR_CONTROL_TOKEN) keeps other local programs and web pages out.
             emulator_config = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
             emulator_config.update(
-                CONTROL_TOKEN=secrets.token_urlsafe(32),
+                CONTROL_TOKEN=control_token,
                 ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
             )
             servers.append(serve(emulator_socket, create_emulator(emulator_config)))
@@ -208,18 +214,59 @@ def prepare_database(app: Any) -> None:
         seed_demo_data()
 
 
+class ReadableLog(logging.Formatter):
+    """Log lines for a developer's terminal: a Klarna call in one short line, the rest as is.
+
+    The call log's full JSON line stays on the record (`record.klarna`) for other handlers.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """A Klarna call as `Klarna <operation> <status> <ms> ms correlation_id=<id>`."""
+        facts = getattr(record, "klarna", None)
+        if isinstance(facts, dict):
+            record = logging.makeLogRecord(
+                {**record.__dict__, "msg": klarna_call_line(facts), "args": ()}
+            )
+        return super().format(record)
+
+
+def klarna_call_line(facts: dict[str, Any]) -> str:
+    """One call's facts in a line: operation, status (or error), duration, correlation id."""
+    outcome = facts.get("status") or "no answer"
+    if facts.get("error"):
+        outcome = f"{outcome} {facts.get('error_code') or facts['error']}"
+    return (
+        f"Klarna {facts.get('operation')} {outcome} {facts.get('duration_ms')} ms "
+        f"correlation_id={facts.get('correlation_id') or '-'}"
+    )
+
+
+def log_to_terminal() -> None:
+    """Print the shop's log (each Klarna call included) at INFO, readably, on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ReadableLog(LOG_FORMAT, LOG_TIME_FORMAT))
+    shop_log = logging.getLogger("storefront")
+    shop_log.addHandler(handler)
+    shop_log.setLevel(logging.INFO)  # the panel keeps its call log's DEBUG, for its bodies
+    shop_log.propagate = False  # the migrations' logging setup prints to stderr too
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start everything, print the URLs, and serve until interrupted."""
     args = parse_args(argv)
+    control_token = os.environ.get("EMULATOR_CONTROL_TOKEN") or secrets.token_urlsafe(16)
     try:
-        servers = start(args)
+        servers = start(args, control_token)
     except ConfigError as error:
         print(f"app.py: configuration error: {error}", file=sys.stderr)
         return 2
+    # After the migrations, whose logging setup (alembic.ini) replaces the root logger's.
+    log_to_terminal()
     storefront, *others = servers
     print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
     for server in others:
         print(f"Klarna emulator: http://{url_host(args.emulator_host)}:{server.port}/", flush=True)
+        print(f"  its control plane wants the header X-Emulator-Token: {control_token}", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         storefront.serve_forever()

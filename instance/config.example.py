@@ -43,6 +43,11 @@
 # a second click, "Confirm payment", that calls finalize().
 # KLARNA_AUTO_FINALIZE = True
 
+# A "Klarna calls" panel on the payment and order pages listing the checkout's Klarna API calls,
+# SDK calls and callbacks (scrubbed as the log scrubs them, kept in the database). A developer's
+# tool: `python app.py` turns it on; leave it off in production.
+# KLARNA_DEV_PANEL = False
+
 # The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls); requests
 # for any other host are refused (400), and https here turns on HSTS. Required in production;
 # `python app.py` uses the address it listens on. Never taken from a request's Host header.

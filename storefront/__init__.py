@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import cli, klarna_extension, security
+from storefront import cli, dev_panel, klarna_extension, security
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -49,6 +49,7 @@ def create_app(
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
+    dev_panel.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     return app

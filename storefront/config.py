@@ -204,6 +204,15 @@ SETTINGS: tuple[Setting, ...] = (
         "payment page asks for a second click (Confirm payment) that calls finalize().",
     ),
     Setting(
+        "KLARNA_DEV_PANEL",
+        False,
+        parse_bool,
+        'Show a "Klarna calls" panel on the payment and order pages: every Klarna API call, '
+        "SDK call and callback of the checkout, scrubbed as the call log scrubs it, and kept "
+        "in the database. A developer's tool: `python app.py` turns it on; keep it off in "
+        "production.",
+    ),
+    Setting(
         "PUBLIC_URL",
         None,
         parse_http_url,

@@ -7,9 +7,11 @@
  * - static/js/klarna-payments.js: Klarna's steps (load the SDK, init(), load(), authorize(),
  *   finalize(), the outcomes), the part to copy, with the Klarna docs it follows;
  * - static/js/payment-page-edits.js: cart edits sent with fetch, one at a time, newest wins;
- * - static/js/payment-page.js: the page's status line, messages and address form.
+ * - static/js/payment-page.js: the page's status line, messages and address form;
+ * - static/js/dev-panel.js: the developer panel, told of each SDK call (KLARNA_DEV_PANEL).
  * Here: the widget's state, when Buy may be pressed, and the page's answer to each outcome.
  */
+import { startDevPanel } from "./dev-panel.js";
 import { authorize, finalize, loadWidget } from "./klarna-payments.js";
 import { byId, selectedCategory, setStatus, showInvalidFields } from "./payment-page.js";
 import { startEdits } from "./payment-page-edits.js";
@@ -27,6 +29,8 @@ function startPaymentPage(root) {
   const placeForm = byId("place-order-form");
   const container = document.querySelector(CONTAINER);
   const stateTag = byId("klarna-widget-state");
+  const devPanel = startDevPanel(byId("klarna-calls-panel"));
+  const { onEvent } = devPanel;
 
   // What the server says about the widget: client token, session, categories, authorize data.
   let widget = stateTag ? JSON.parse(stateTag.textContent) : null;
@@ -59,6 +63,7 @@ function startPaymentPage(root) {
         clientToken: widget.client_token,
         container: CONTAINER,
         category,
+        onEvent,
       });
     } catch (error) {
       setStatus("Klarna could not be loaded. Please reload the page.");
@@ -106,7 +111,7 @@ function startPaymentPage(root) {
         placeForm.elements.purchase_fingerprint.value = authorized.purchase_fingerprint;
         // The purchase stays running, Buy disabled, while the order is being placed.
         setStatus("Placing your order…");
-        placeForm.submit();
+        devPanel.whenReported(() => placeForm.submit());
       },
       finalizeRequired: ended(() => {
         // Klarna moves the money only at finalize(): that is the shopper's next, last click.
@@ -135,7 +140,7 @@ function startPaymentPage(root) {
     purchaseRunning = true;
     updateBuyButton();
     setStatus("");
-    const purchase = { category, data: authorized.authorize_data };
+    const purchase = { category, data: authorized.authorize_data, onEvent };
     const answers = purchaseAnswers(authorized, category);
     try {
       if (finalizeCategory) finalize(purchase, answers);

@@ -14,6 +14,8 @@
  *    create order. Each of Klarna's outcomes has its own handler.
  * 4. With auto_finalize: false, authorize() may answer finalize_required: finalize() then runs
  *    on the shopper's next click, and answers as authorize() does.
+ * Each function takes an optional `onEvent` callback, told of every SDK call and Klarna's result
+ * ({operation, options, result}): the page's developer panel listens there.
  */
 
 /**
@@ -56,16 +58,23 @@ export function loadSdk(sdkUrl) {
  * @param {string} widget.clientToken The Klarna session's client_token.
  * @param {string} widget.container CSS selector of the element Klarna puts its widget in.
  * @param {string} widget.category The payment_method_category to show.
+ * @param {(event: object) => void} [widget.onEvent] Told of init() and load() with its answer.
  * @returns {Promise<{show_form: boolean}>} load()'s answer: offer Buy only on show_form: true.
  */
-export async function loadWidget({ sdkUrl, clientToken, container, category }) {
+export async function loadWidget({ sdkUrl, clientToken, container, category, onEvent }) {
   await loadSdk(sdkUrl);
   if (initializedToken !== clientToken) {
-    Klarna.Payments.init({ client_token: clientToken });
+    const options = { client_token: clientToken };
+    Klarna.Payments.init(options);
     initializedToken = clientToken;
+    onEvent?.({ operation: "init", options });
   }
+  const options = { container, payment_method_category: category };
   return new Promise((resolve) => {
-    Klarna.Payments.load({ container, payment_method_category: category }, resolve);
+    Klarna.Payments.load(options, (result) => {
+      onEvent?.({ operation: "load", options, result });
+      resolve(result);
+    });
   });
 }
 
@@ -77,14 +86,16 @@ export async function loadWidget({ sdkUrl, clientToken, container, category }) {
  * @param {boolean} purchase.autoFinalize false: Klarna may answer finalize_required.
  * @param {object} purchase.data The addresses and order the server built: the same it sends to
  *   create the order.
+ * @param {(event: object) => void} [purchase.onEvent] Told of authorize() and its result (the
+ *   options only: `data` holds the shopper's personal data).
  * @param {PurchaseHandlers} handlers
  */
-export function authorize({ category, autoFinalize, data }, handlers) {
-  Klarna.Payments.authorize(
-    { payment_method_category: category, auto_finalize: autoFinalize },
-    data,
-    (result) => onPurchaseResult(result, handlers),
-  );
+export function authorize({ category, autoFinalize, data, onEvent }, handlers) {
+  const options = { payment_method_category: category, auto_finalize: autoFinalize };
+  Klarna.Payments.authorize(options, data, (result) => {
+    onEvent?.({ operation: "authorize", options, result });
+    onPurchaseResult(result, handlers);
+  });
 }
 
 /**
@@ -93,12 +104,15 @@ export function authorize({ category, autoFinalize, data }, handlers) {
  * @param {object} purchase
  * @param {string} purchase.category The category authorize() was called for.
  * @param {object} purchase.data The same data authorize() was given.
+ * @param {(event: object) => void} [purchase.onEvent] Told of finalize() and its result.
  * @param {PurchaseHandlers} handlers
  */
-export function finalize({ category, data }, handlers) {
-  Klarna.Payments.finalize({ payment_method_category: category }, data, (result) =>
-    onPurchaseResult(result, handlers),
-  );
+export function finalize({ category, data, onEvent }, handlers) {
+  const options = { payment_method_category: category };
+  Klarna.Payments.finalize(options, data, (result) => {
+    onEvent?.({ operation: "finalize", options, result });
+    onPurchaseResult(result, handlers);
+  });
 }
 
 /** The authorize() / finalize() callback: one handler per outcome (Klarna SDK reference). */

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from storefront.dev_panel import order_calls
 from storefront.forms import OrderLookupForm
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
@@ -44,6 +45,7 @@ def confirmation(number: str) -> Response | str:
         order_market=MARKETS[order.market],
         statuses=OrderStatus,
         refresh_seconds=PLACING_REFRESH_SECONDS if order.status == OrderStatus.PLACING else None,
+        klarna_calls=order_calls(order),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from storefront.dev_panel import cart_calls
 from storefront.forms import (
     ActionForm,
     ApplyCouponForm,
@@ -65,6 +66,7 @@ FRAGMENTS = {
     "totals": "payment/_totals.html",
     "klarna": "payment/_klarna.html",
     "cart_link": "_cart_link.html",  # the header's item count
+    "klarna_calls": "_klarna_calls.html",  # the developer panel's rows (KLARNA_DEV_PANEL)
 }
 EMPTY_CART_MESSAGE = "Your cart is empty."
 
@@ -129,6 +131,7 @@ def page_context(
         "place_form": PlaceOrderForm(formdata=None),
         "widget": widget_state(page) if page else None,
         "problem": problem,
+        "klarna_calls": cart_calls(cart),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.support.http_shopper import HttpShopper
+from tests.support.payment_flow import widget_state_in
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV_KEYS = (
@@ -253,3 +257,52 @@ def test_gunicorn_preload_stops_at_bad_configuration_with_one_line_and_exit_2(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("storefront: configuration error: DATABASE_URL: ")
+
+
+CONTROL_TOKEN = "app-test-control-token"
+KLARNA_CALL_LINE = re.compile(
+    r"INFO Klarna (?P<operation>\w+) (?P<status>\d{3}) \d+ ms correlation_id=(?P<id>[\w-]+)$",
+    re.MULTILINE,
+)
+
+
+def test_app_prints_a_readable_line_per_klarna_call_and_shows_the_panel(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "app.py", "--port", str(port), "--emulator-port", str(emulator_port)],
+        cwd=REPO_ROOT,
+        env={**app_env(tmp_path), "EMULATOR_CONTROL_TOKEN": CONTROL_TOKEN},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        shopper = HttpShopper(f"http://127.0.0.1:{port}")
+        assert shopper.post_form("/market", {"market": "GB"}).status_code == 302
+        shopper.add("TEE-ORG")
+        shopper.fill_checkout("GB")
+        state = widget_state_in(shopper.get("/checkout/payment").text)
+        authorized = requests.post(
+            f"http://127.0.0.1:{emulator_port}/_emulator/sessions/{state['session_id']}/authorize",
+            json={"payment_method_category": state["categories"][0], **state["authorize_data"]},
+            headers={"X-Emulator-Token": CONTROL_TOKEN},
+            timeout=30,
+        )
+        placed = shopper.post_form(
+            "/checkout/payment/place",
+            {
+                "authorization_token": authorized.json()["authorization_token"],
+                "klarna_session_id": state["session_id"],
+                "purchase_fingerprint": state["purchase_fingerprint"],
+            },
+        )
+        # Klarna's redirect_url, which leads to the order page.
+        order_page = shopper.http.get(placed.headers["Location"], timeout=30).text
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    calls = [(m["operation"], m["status"]) for m in KLARNA_CALL_LINE.finditer(output)]
+    assert calls == [("create_session", "200"), ("create_order", "200")], output
+    assert "klarna_call {" not in output  # the JSON line stays on the record, for handlers
+    assert 'data-operation="create_order"' in order_page  # the panel is on in demo mode

@@ -6,14 +6,12 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
-from storefront.klarna.client import KlarnaClient
 from storefront.models import Payment, PaymentEvent
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
@@ -83,20 +81,6 @@ def test_payment_page_creates_one_session_with_the_cart_and_no_personal_data(
     # The callback secret travels only to Klarna: the call log drops every URL's query.
     assert "merchant_urls" in caplog.text
     assert payment.callback_secret not in caplog.text
-
-
-@pytest.fixture
-def connections_at_klarna_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """(operation, database connections checked out of the pool) as each Klarna call is sent."""
-    seen: list[tuple[str, int]] = []
-    send = KlarnaClient._attempt
-
-    def counting(client: KlarnaClient, fields: dict[str, Any], *args: Any) -> Any:
-        seen.append((fields["operation"], db.engine.pool.checkedout()))
-        return send(client, fields, *args)
-
-    monkeypatch.setattr(KlarnaClient, "_attempt", counting)
-    return seen
 
 
 def test_payment_session_calls_and_create_order_hold_no_database_connection(
