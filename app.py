@@ -187,8 +187,9 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
         servers = [serve(shop_socket, app)]
         if offline:
             # The credentials the shop validated are the ones the emulator accepts. The shop never
-            # uses the control plane; its token (printed for whoever started the demo, or taken
-            # from EMULATOR_CONTROL_TOKEN) keeps other local programs and web pages out.
+            # uses the control plane; its token keeps other local programs and web pages out. It
+            # is random and never shown, unless EMULATOR_CONTROL_TOKEN chooses it (for tests and
+            # for a developer who wants to drive the emulator by hand).
             emulator_config = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
             emulator_config.update(
                 CONTROL_TOKEN=control_token,
@@ -266,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
     for server in others:
         print(f"Klarna emulator: http://{url_host(args.emulator_host)}:{server.port}/", flush=True)
-        print(f"  its control plane wants the header X-Emulator-Token: {control_token}", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         storefront.serve_forever()

@@ -108,8 +108,8 @@ def wait_for(url: str, timeout: float = 30) -> requests.Response:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return requests.get(url, timeout=2)
-        except requests.ConnectionError:
+            return requests.get(url, timeout=10)
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy starting
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

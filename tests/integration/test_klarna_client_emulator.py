@@ -25,6 +25,7 @@ from storefront.klarna.errors import (
 )
 from storefront.klarna.idempotency import idempotency_key
 from storefront.klarna.order_management import OrderManagement
+from tests.support.emulator_client import control_headers
 from tests.support.klarna_examples import gb_cart, shopper_gb
 from tests.support.live_server import LiveServer
 
@@ -45,7 +46,13 @@ def klarna_client(emulator_server: LiveServer) -> KlarnaClient:
 
 def control(server: LiveServer, method: str, path: str, body: Any = None) -> Any:
     """Call the emulator's control plane (what a shopper or an outage would do)."""
-    response = requests.request(method, f"{server.url}/_emulator{path}", json=body, timeout=5)
+    response = requests.request(
+        method,
+        f"{server.url}/_emulator{path}",
+        json=body,
+        headers=control_headers(server.app),
+        timeout=5,
+    )
     response.raise_for_status()
     return response.json() if response.content else None
 
