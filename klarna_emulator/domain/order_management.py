@@ -166,7 +166,7 @@ class OrderManagement:
         """Extend the capture deadline by the account's authorization period."""
         with self.store.lock:
             period = timedelta(days=self.settings.order_authorization_days)
-            self.order(order_id).extend_authorization_time(period)
+            self.order(order_id).extend_authorization_time(period, self.store.now())
 
     def update_authorization(self, order_id: str, body: Mapping[str, Any]) -> None:
         """Set a new order amount and order lines."""

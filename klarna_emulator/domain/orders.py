@@ -179,9 +179,11 @@ class Order:
         if amount <= 0:
             raise BadValue(["captured_amount"])
         if amount > self.remaining_authorized_amount:
+            # Klarna's words, as a merchant recorded them:
+            # https://github.com/krokedil/klarna-checkout-for-woocommerce/issues/585
             raise CaptureNotAllowed(
-                f"Captured amount {amount} exceeds the remaining authorized amount "
-                f"{self.remaining_authorized_amount}. Capture not possible."
+                "Captured amount is higher than the remaining authorized amount. "
+                "Capture not possible."
             )
         recorded = copy.deepcopy(dict(details))
         shipping_info = recorded.pop("shipping_info", [])
@@ -242,7 +244,8 @@ class Order:
         for refund in self.refunds:
             if refund.refund_id == refund_id:
                 return refund
-        raise NotFound(f"The refund with id {refund_id} does not exist.")
+        # Klarna's wording (error codes and messages for Order Management).
+        raise NotFound(f"Refund {refund_id} cannot be found for order {self.order_id}")
 
     def cancel(self) -> None:
         """Cancel an order that has no captures."""
@@ -264,16 +267,21 @@ class Order:
         self.purchase["order_amount"] = self.captured_amount
         self._move_to(OrderStatus.CAPTURED)
 
-    def extend_authorization_time(self, period: timedelta) -> None:
-        """Push the capture deadline out by `period`, never beyond the maximum from creation."""
+    def extend_authorization_time(self, period: timedelta, now: datetime) -> None:
+        """Set the capture deadline to `now + period`, never beyond the maximum from creation.
+
+        Klarna adds the account's period "to the date at the moment of extension", so extending
+        twice on one day gives one date, and an expired order cannot be extended
+        (https://docs.klarna.com/order-management/manage-orders-with-the-api/refund-and-extend-orders/extend-order-authorization/).
+        A deadline that cannot move (already at the maximum) stays as it is; the call succeeds.
+        """
+        if self.is_past_expiry(now):
+            raise NotAllowed("Order is expired. Authorization time cannot be extended.")
         if self.status not in (OrderStatus.AUTHORIZED, OrderStatus.PART_CAPTURED):
             raise NotAllowed(
                 f"Order is {self.status.value.lower()}. Authorization time cannot be extended."
             )
-        extended = min(self.expires_at + period, self.max_expires_at)
-        if extended <= self.expires_at:
-            raise NotAllowed("Authorization time has reached its maximum and cannot be extended.")
-        self.expires_at = extended
+        self.expires_at = max(self.expires_at, min(now + period, self.max_expires_at))
 
     def update_authorization(
         self, order_amount: int, order_lines: list[dict[str, Any]] | None
@@ -284,9 +292,11 @@ class Order:
                 f"Order is {self.status.value.lower()}. Authorization cannot be updated."
             )
         if order_amount < self.captured_amount:
+            # Klarna's wording (error codes and messages for Order Management).
             raise NotAllowed(
                 f"Resulting authorization amount {order_amount} cannot be less than the "
-                f"captured amount {self.captured_amount}."
+                f"captured amount {self.captured_amount} for order. "
+                "Order authorization cannot be updated"
             )
         lines = order_lines or []
         if lines and sum(line["total_amount"] for line in lines) != order_amount:

@@ -188,7 +188,11 @@ def test_capture_above_the_remaining_amount_is_not_allowed(
 
     response = capture(api, order_id, 500)
 
-    assert error_of(response)[:2] == (403, "CAPTURE_NOT_ALLOWED")
+    assert error_of(response) == (
+        403,
+        "CAPTURE_NOT_ALLOWED",
+        ["Captured amount is higher than the remaining authorized amount. Capture not possible."],
+    )
     assert order(api, order_id)["captured_amount"] == 2000
 
 
@@ -307,7 +311,11 @@ def test_refund_with_a_body_that_is_not_json_is_a_bad_request(
 def test_get_refund_answers_not_found(api: KlarnaApiClient, order_id: str) -> None:
     response = api.get(f"{ORDERS}/{order_id}/refunds/{UNKNOWN_ORDER}")
 
-    assert error_of(response)[:2] == (404, "NOT_FOUND")
+    assert error_of(response) == (
+        404,
+        "NOT_FOUND",
+        [f"Refund {UNKNOWN_ORDER} cannot be found for order {order_id}"],
+    )
 
 
 def test_cancel_answers_204_and_the_order_is_cancelled(api: KlarnaApiClient, order_id: str) -> None:
@@ -361,17 +369,79 @@ def test_release_remaining_authorization_needs_a_part_capture(
     assert message in response.json["error_messages"][0]
 
 
-def test_extend_authorization_time_adds_28_days_up_to_180(
+def advance_days(api: KlarnaApiClient, days: int) -> None:
+    """Move the emulator's clock forward."""
+    assert api.post("/_emulator/clock", json={"advance_seconds": days * 86400}).status_code == 200
+
+
+def extend(api: KlarnaApiClient, order_id: str) -> Any:
+    """POST extend-authorization-time."""
+    return api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
+
+
+def test_extend_authorization_time_adds_28_days_to_the_day_of_the_call(
     api: KlarnaApiClient, order_id: str
 ) -> None:
-    statuses = [
-        api.post(f"{ORDERS}/{order_id}/extend-authorization-time").status_code for _ in range(6)
-    ]
+    advance_days(api, 10)
 
-    assert statuses == [204, 204, 204, 204, 204, 204]
-    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"  # 28 * 7 = 196 > 180
-    response = api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
-    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+    statuses = [extend(api, order_id).status_code for _ in range(2)]
+
+    assert statuses == [204, 204]
+    # Placed 3 March: due 31 March; extended twice on 13 March: due 10 April both times.
+    assert order(api, order_id)["expires_at"] == "2025-04-10T12:00:00Z"
+
+
+def test_extend_authorization_time_the_day_the_order_is_placed_changes_nothing(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    response = extend(api, order_id)
+
+    assert response.status_code == 204
+    assert order(api, order_id)["expires_at"] == "2025-03-31T12:00:00Z"
+
+
+def test_extend_authorization_time_stops_180_days_after_creation(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    statuses = []
+    for _ in range(6):
+        advance_days(api, 27)
+        statuses.append(extend(api, order_id).status_code)
+
+    assert statuses == [204] * 6
+    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"  # day 162 + 28 > 180
+    assert extend(api, order_id).status_code == 204
+    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"
+
+
+def test_extend_authorization_time_of_an_expired_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    advance_days(api, 28)
+
+    response = extend(api, order_id)
+
+    assert error_of(response) == (
+        403,
+        "NOT_ALLOWED",
+        ["Order is expired. Authorization time cannot be extended."],
+    )
+
+
+def test_extend_authorization_time_of_an_overdue_part_captured_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1000)
+    advance_days(api, 28)
+
+    response = extend(api, order_id)
+
+    assert error_of(response) == (
+        403,
+        "NOT_ALLOWED",
+        ["Order is expired. Authorization time cannot be extended."],
+    )
+    assert order(api, order_id)["expires_at"] == "2025-03-31T12:00:00Z"
 
 
 def test_extend_authorization_time_of_a_cancelled_order_is_not_allowed(
@@ -421,7 +491,10 @@ def test_update_authorization_below_the_captured_amount_is_not_allowed(
     assert error_of(response) == (
         403,
         "NOT_ALLOWED",
-        ["Resulting authorization amount 1000 cannot be less than the captured amount 1500."],
+        [
+            "Resulting authorization amount 1000 cannot be less than the captured amount 1500 "
+            "for order. Order authorization cannot be updated"
+        ],
     )
 
 
