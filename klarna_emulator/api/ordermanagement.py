@@ -1,4 +1,7 @@
-"""Klarna Order Management API v1: read orders, capture, refund, cancel, release, extend, update.
+"""Klarna Order Management API v1: orders, captures, refunds and what follows them.
+
+Read, capture, refund, cancel, release, extend, update; shipping information on the order or a
+capture; a new send-out of a capture's customer communication.
 
 Paths, methods and status codes as in Klarna's OpenAPI (openapi/order-management-v1.yaml) and
 https://docs.klarna.com/api/ordermanagement/. Every write honours `Klarna-Idempotency-Key`.
@@ -61,6 +64,24 @@ def list_captures(order_id: str) -> Response:
 def get_capture(order_id: str, capture_id: str) -> Response:
     """Read one capture."""
     return jsonify(current_emulator().order_management.get_capture(order_id, capture_id))
+
+
+@bp.post("/<order_id>/captures/<capture_id>/shipping-info")
+@idempotent
+def add_capture_shipping_info(order_id: str, capture_id: str) -> Response:
+    """Add shipping information to a capture: 204."""
+    current_emulator().order_management.add_capture_shipping_info(
+        order_id, capture_id, json_object()
+    )
+    return no_content()
+
+
+@bp.post("/<order_id>/captures/<capture_id>/trigger-send-out")
+@idempotent
+def trigger_send_out(order_id: str, capture_id: str) -> Response:
+    """Send the capture's customer communication again: 204 (the operation has no body)."""
+    current_emulator().order_management.trigger_send_out(order_id, capture_id)
+    return no_content()
 
 
 @bp.post("/<order_id>/refunds")

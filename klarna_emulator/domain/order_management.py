@@ -11,9 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from klarna_emulator.config import Settings
+from klarna_emulator.domain.captures import Capture, Refund
 from klarna_emulator.domain.categories import INITIAL_PAYMENT_METHODS
 from klarna_emulator.domain.ids import is_uuid, klarna_reference, new_id
-from klarna_emulator.domain.orders import Capture, FraudStatus, Order, Refund
+from klarna_emulator.domain.orders import FraudStatus, Order
 from klarna_emulator.errors import InvalidOrderId, NoSuchOrder, NotAllowed
 from klarna_emulator.store import Store
 from klarna_emulator.validation import require_valid, schema_stage
@@ -165,7 +166,7 @@ class OrderManagement:
         """Extend the capture deadline by the account's authorization period."""
         with self.store.lock:
             period = timedelta(days=self.settings.order_authorization_days)
-            self.order(order_id).extend_authorization_time(period)
+            self.order(order_id).extend_authorization_time(period, self.store.now())
 
     def update_authorization(self, order_id: str, body: Mapping[str, Any]) -> None:
         """Set a new order amount and order lines."""
@@ -192,7 +193,21 @@ class OrderManagement:
             self.order(order_id).update_merchant_references(body)
 
     def add_shipping_info(self, order_id: str, body: Mapping[str, Any]) -> None:
-        """Append shipping information."""
+        """Append shipping information to the order."""
         require_valid(schema_stage(API, "UpdateShippingInfo", body))
         with self.store.lock:
             self.order(order_id).add_shipping_info(body["shipping_info"])
+
+    def add_capture_shipping_info(
+        self, order_id: str, capture_id: str, body: Mapping[str, Any]
+    ) -> None:
+        """Append shipping information to one capture."""
+        require_valid(schema_stage(API, "UpdateShippingInfo", body))
+        with self.store.lock:
+            capture = self.order(order_id).follow_up_capture(capture_id)
+            capture.add_shipping_info(body["shipping_info"])
+
+    def trigger_send_out(self, order_id: str, capture_id: str) -> None:
+        """Send a capture's customer communication again (recorded; no e-mail leaves)."""
+        with self.store.lock:
+            self.order(order_id).follow_up_capture(capture_id).send_out(self.store.now())

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from klarna_emulator.clock import iso_seconds
+from klarna_emulator.domain.captures import Capture, Refund
 from klarna_emulator.domain.transitions import check_transition
 from klarna_emulator.errors import (
     BadValue,
@@ -77,60 +78,6 @@ CLOSED_FOR_CHANGES = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED, Orde
 
 
 @dataclass
-class Capture:
-    """One capture of an order."""
-
-    capture_id: str
-    klarna_reference: str
-    captured_amount: int
-    captured_at: datetime
-    details: dict[str, Any]  # description, reference, order_lines, shipping_info as sent
-    billing_address: dict[str, Any] | None
-    shipping_address: dict[str, Any] | None
-    refunded_amount: int = 0
-
-    def view(self) -> dict[str, Any]:
-        """The body of a capture (`Capture` schema)."""
-        view: dict[str, Any] = {
-            "capture_id": self.capture_id,
-            "klarna_reference": self.klarna_reference,
-            "captured_amount": self.captured_amount,
-            "captured_at": iso_seconds(self.captured_at),
-            "refunded_amount": self.refunded_amount,
-            "order_lines": [],
-            "shipping_info": [],
-            **copy.deepcopy(self.details),
-        }
-        for key, address in (
-            ("billing_address", self.billing_address),
-            ("shipping_address", self.shipping_address),
-        ):
-            if address is not None:
-                view[key] = copy.deepcopy(address)
-        return view
-
-
-@dataclass
-class Refund:
-    """One refund of an order."""
-
-    refund_id: str
-    refunded_amount: int
-    refunded_at: datetime
-    details: dict[str, Any]  # description, reference, order_lines as sent
-
-    def view(self) -> dict[str, Any]:
-        """The body of a refund (`Refund` schema)."""
-        return {
-            "refund_id": self.refund_id,
-            "refunded_amount": self.refunded_amount,
-            "refunded_at": iso_seconds(self.refunded_at),
-            "order_lines": [],
-            **copy.deepcopy(self.details),
-        }
-
-
-@dataclass
 class Order:
     """An order as Order Management sees it; `purchase` holds the order's Klarna fields."""
 
@@ -177,6 +124,12 @@ class Order:
             return 0
         return self.order_amount - self.captured_amount
 
+    def is_past_expiry(self, now: datetime) -> bool:
+        """Whether the capture deadline has passed: EXPIRED, or partly captured and overdue."""
+        return self.status is OrderStatus.EXPIRED or (
+            self.status is OrderStatus.PART_CAPTURED and now >= self.expires_at
+        )
+
     def _move_to(self, status: OrderStatus) -> None:
         if status is not self.status:
             self.status = check_transition(ORDER_TRANSITIONS, self.status, status)
@@ -211,10 +164,11 @@ class Order:
     def capture(
         self, capture_id: str, amount: int, details: Mapping[str, Any], now: datetime
     ) -> Capture:
-        """Capture `amount` (full or partial) of the remaining authorization."""
-        if self.status is OrderStatus.EXPIRED or (
-            self.status is OrderStatus.PART_CAPTURED and now >= self.expires_at
-        ):
+        """Capture `amount` (full or partial) of the remaining authorization.
+
+        `details` is the request's description, reference, order_lines and shipping_info.
+        """
+        if self.is_past_expiry(now):
             raise CaptureNotAllowed(f"Order {self.order_id} is expired. Capture not possible.")
         if self.status in (OrderStatus.CANCELLED, OrderStatus.CLOSED):
             raise CaptureNotAllowed(f"Order {self.order_id} is cancelled. Capture not possible.")
@@ -225,16 +179,21 @@ class Order:
         if amount <= 0:
             raise BadValue(["captured_amount"])
         if amount > self.remaining_authorized_amount:
+            # Klarna's words, as a merchant recorded them:
+            # https://github.com/krokedil/klarna-checkout-for-woocommerce/issues/585
             raise CaptureNotAllowed(
-                f"Captured amount {amount} exceeds the remaining authorized amount "
-                f"{self.remaining_authorized_amount}. Capture not possible."
+                "Captured amount is higher than the remaining authorized amount. "
+                "Capture not possible."
             )
+        recorded = copy.deepcopy(dict(details))
+        shipping_info = recorded.pop("shipping_info", [])
         capture = Capture(
             capture_id=capture_id,
             klarna_reference=f"{self.klarna_reference}-{len(self.captures) + 1}",
             captured_amount=amount,
             captured_at=now,
-            details=copy.deepcopy(dict(details)),
+            details=recorded,
+            shipping_info=shipping_info,
             billing_address=copy.deepcopy(self.purchase.get("billing_address")),
             shipping_address=copy.deepcopy(self.purchase.get("shipping_address")),
         )
@@ -248,6 +207,16 @@ class Order:
             if capture.capture_id == capture_id:
                 return capture
         raise NoSuchCapture(capture_id)
+
+    def follow_up_capture(self, capture_id: str) -> Capture:
+        """The capture that shipping info or a send-out is for.
+
+        Klarna's OpenAPI (capture shipping-info, trigger-send-out) answers 403 "Order has no
+        captures." before looking for the capture, and 404 for a capture it does not find.
+        """
+        if not self.captures:
+            raise NotAllowed("Order has no captures.")
+        return self.find_capture(capture_id)
 
     def refund(
         self, refund_id: str, amount: int, details: Mapping[str, Any], now: datetime
@@ -275,7 +244,8 @@ class Order:
         for refund in self.refunds:
             if refund.refund_id == refund_id:
                 return refund
-        raise NotFound(f"The refund with id {refund_id} does not exist.")
+        # Klarna's wording (error codes and messages for Order Management).
+        raise NotFound(f"Refund {refund_id} cannot be found for order {self.order_id}")
 
     def cancel(self) -> None:
         """Cancel an order that has no captures."""
@@ -297,16 +267,21 @@ class Order:
         self.purchase["order_amount"] = self.captured_amount
         self._move_to(OrderStatus.CAPTURED)
 
-    def extend_authorization_time(self, period: timedelta) -> None:
-        """Push the capture deadline out by `period`, never beyond the maximum from creation."""
+    def extend_authorization_time(self, period: timedelta, now: datetime) -> None:
+        """Set the capture deadline to `now + period`, never beyond the maximum from creation.
+
+        Klarna adds the account's period "to the date at the moment of extension", so extending
+        twice on one day gives one date, and an expired order cannot be extended
+        (https://docs.klarna.com/order-management/manage-orders-with-the-api/refund-and-extend-orders/extend-order-authorization/).
+        A deadline that cannot move (already at the maximum) stays as it is; the call succeeds.
+        """
+        if self.is_past_expiry(now):
+            raise NotAllowed("Order is expired. Authorization time cannot be extended.")
         if self.status not in (OrderStatus.AUTHORIZED, OrderStatus.PART_CAPTURED):
             raise NotAllowed(
                 f"Order is {self.status.value.lower()}. Authorization time cannot be extended."
             )
-        extended = min(self.expires_at + period, self.max_expires_at)
-        if extended <= self.expires_at:
-            raise NotAllowed("Authorization time has reached its maximum and cannot be extended.")
-        self.expires_at = extended
+        self.expires_at = max(self.expires_at, min(now + period, self.max_expires_at))
 
     def update_authorization(
         self, order_amount: int, order_lines: list[dict[str, Any]] | None
@@ -317,9 +292,11 @@ class Order:
                 f"Order is {self.status.value.lower()}. Authorization cannot be updated."
             )
         if order_amount < self.captured_amount:
+            # Klarna's wording (error codes and messages for Order Management).
             raise NotAllowed(
                 f"Resulting authorization amount {order_amount} cannot be less than the "
-                f"captured amount {self.captured_amount}."
+                f"captured amount {self.captured_amount} for order. "
+                "Order authorization cannot be updated"
             )
         lines = order_lines or []
         if lines and sum(line["total_amount"] for line in lines) != order_amount:
@@ -401,6 +378,7 @@ class Order:
         """A JSON-ready picture for GET /_emulator/state."""
         return {
             **self.view(),
+            "captures": [capture.state() for capture in self.captures],
             "acknowledged": self.acknowledged,
             "merchant_urls": self.merchant_urls,
         }

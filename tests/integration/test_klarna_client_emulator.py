@@ -201,6 +201,8 @@ def test_order_authorization_extended_then_cancelled(
     order_id = placed_order_id(emulator_server, klarna_client)
     orders = OrderManagement(klarna_client)
     expires_at = klarna_client.get_order(order_id).expires_at
+    # Klarna extends from the day of the call: on the day of the purchase nothing would move.
+    control(emulator_server, "POST", "/clock", {"advance_seconds": 86400})
     orders.extend_authorization_time(order_id, idempotency_key=idempotency_key("FF-2", "extend"))
     assert klarna_client.get_order(order_id).expires_at > expires_at
     orders.cancel_order(order_id, idempotency_key=idempotency_key("FF-2", "cancel"))

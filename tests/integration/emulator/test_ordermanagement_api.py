@@ -1,4 +1,4 @@
-"""Order Management over HTTP: read, capture, refund, cancel, release, extend, update."""
+"""Order Management over HTTP: read, capture, refund, cancel, release, extend, update, ship."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import error_of, place_order
 from tests.support.klarna_examples import shopper_gb
@@ -20,6 +21,12 @@ TRACKING = {
     "shipping_method": "Home",
     "tracking_number": "63456415674545679874",
 }
+RETURN_TRACKING = {
+    "return_shipping_company": "DHL US",
+    "return_tracking_number": "93456415674545679888",
+    "return_tracking_uri": "http://shipping.example/findmypackage?93456415674545679888",
+}
+IDEMPOTENCY_KEY = {"Klarna-Idempotency-Key": "0b9e4c7e-5d1f-4b8e-9a43-7f2d0c6a1e55"}
 # Every Order Management operation with a body it accepts: (method, path after the order id,
 # body). The order is then the only thing a call can find wrong.
 CALLS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
@@ -37,7 +44,20 @@ CALLS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "update_merchant_references": ("PATCH", "/merchant-references", {"merchant_reference1": "A"}),
     "update_customer_details": ("PATCH", "/customer-details", {"shipping_address": SHOPPER}),
     "add_shipping_info": ("POST", "/shipping-info", {"shipping_info": [TRACKING]}),
+    "add_capture_shipping_info": (
+        "POST",
+        f"/captures/{UNKNOWN_ORDER}/shipping-info",
+        {"shipping_info": [TRACKING]},
+    ),
+    "trigger_send_out": ("POST", f"/captures/{UNKNOWN_ORDER}/trigger-send-out", None),
 }
+# The operations that follow up one capture: (operation, path after the capture id, body).
+CAPTURE_FOLLOW_UPS = {
+    "add_capture_shipping_info": ("/shipping-info", {"shipping_info": [TRACKING]}),
+    "trigger_send_out": ("/trigger-send-out", None),
+}
+# Every body that carries shipping_info, by the path after the order id.
+SHIPPING_INFO_PATHS = ("/captures", "/shipping-info", "/captures/{capture_id}/shipping-info")
 
 
 @pytest.fixture
@@ -61,6 +81,18 @@ def capture(api: KlarnaApiClient, order_id: str, amount: int, **extra: Any) -> A
 def refund(api: KlarnaApiClient, order_id: str, amount: int) -> Any:
     """POST a refund."""
     return api.post(f"{ORDERS}/{order_id}/refunds", json={"refunded_amount": amount})
+
+
+def capture_id_of(response: Any) -> str:
+    """The id a successful capture answered with."""
+    assert response.status_code == 201, response.get_data()
+    return str(response.headers["Capture-Id"])
+
+
+def follow_up(api: KlarnaApiClient, operation: str, order_id: str, capture_id: str) -> Any:
+    """Make one of CAPTURE_FOLLOW_UPS for a capture."""
+    suffix, body = CAPTURE_FOLLOW_UPS[operation]
+    return api.post(f"{ORDERS}/{order_id}/captures/{capture_id}{suffix}", json=body)
 
 
 def call(api: KlarnaApiClient, operation: str, order_id: str) -> Any:
@@ -156,7 +188,11 @@ def test_capture_above_the_remaining_amount_is_not_allowed(
 
     response = capture(api, order_id, 500)
 
-    assert error_of(response)[:2] == (403, "CAPTURE_NOT_ALLOWED")
+    assert error_of(response) == (
+        403,
+        "CAPTURE_NOT_ALLOWED",
+        ["Captured amount is higher than the remaining authorized amount. Capture not possible."],
+    )
     assert order(api, order_id)["captured_amount"] == 2000
 
 
@@ -275,7 +311,11 @@ def test_refund_with_a_body_that_is_not_json_is_a_bad_request(
 def test_get_refund_answers_not_found(api: KlarnaApiClient, order_id: str) -> None:
     response = api.get(f"{ORDERS}/{order_id}/refunds/{UNKNOWN_ORDER}")
 
-    assert error_of(response)[:2] == (404, "NOT_FOUND")
+    assert error_of(response) == (
+        404,
+        "NOT_FOUND",
+        [f"Refund {UNKNOWN_ORDER} cannot be found for order {order_id}"],
+    )
 
 
 def test_cancel_answers_204_and_the_order_is_cancelled(api: KlarnaApiClient, order_id: str) -> None:
@@ -329,17 +369,79 @@ def test_release_remaining_authorization_needs_a_part_capture(
     assert message in response.json["error_messages"][0]
 
 
-def test_extend_authorization_time_adds_28_days_up_to_180(
+def advance_days(api: KlarnaApiClient, days: int) -> None:
+    """Move the emulator's clock forward."""
+    assert api.post("/_emulator/clock", json={"advance_seconds": days * 86400}).status_code == 200
+
+
+def extend(api: KlarnaApiClient, order_id: str) -> Any:
+    """POST extend-authorization-time."""
+    return api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
+
+
+def test_extend_authorization_time_adds_28_days_to_the_day_of_the_call(
     api: KlarnaApiClient, order_id: str
 ) -> None:
-    statuses = [
-        api.post(f"{ORDERS}/{order_id}/extend-authorization-time").status_code for _ in range(6)
-    ]
+    advance_days(api, 10)
 
-    assert statuses == [204, 204, 204, 204, 204, 204]
-    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"  # 28 * 7 = 196 > 180
-    response = api.post(f"{ORDERS}/{order_id}/extend-authorization-time")
-    assert error_of(response)[:2] == (403, "NOT_ALLOWED")
+    statuses = [extend(api, order_id).status_code for _ in range(2)]
+
+    assert statuses == [204, 204]
+    # Placed 3 March: due 31 March; extended twice on 13 March: due 10 April both times.
+    assert order(api, order_id)["expires_at"] == "2025-04-10T12:00:00Z"
+
+
+def test_extend_authorization_time_the_day_the_order_is_placed_changes_nothing(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    response = extend(api, order_id)
+
+    assert response.status_code == 204
+    assert order(api, order_id)["expires_at"] == "2025-03-31T12:00:00Z"
+
+
+def test_extend_authorization_time_stops_180_days_after_creation(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    statuses = []
+    for _ in range(6):
+        advance_days(api, 27)
+        statuses.append(extend(api, order_id).status_code)
+
+    assert statuses == [204] * 6
+    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"  # day 162 + 28 > 180
+    assert extend(api, order_id).status_code == 204
+    assert order(api, order_id)["expires_at"] == "2025-08-30T12:00:00Z"
+
+
+def test_extend_authorization_time_of_an_expired_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    advance_days(api, 28)
+
+    response = extend(api, order_id)
+
+    assert error_of(response) == (
+        403,
+        "NOT_ALLOWED",
+        ["Order is expired. Authorization time cannot be extended."],
+    )
+
+
+def test_extend_authorization_time_of_an_overdue_part_captured_order_is_not_allowed(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 1000)
+    advance_days(api, 28)
+
+    response = extend(api, order_id)
+
+    assert error_of(response) == (
+        403,
+        "NOT_ALLOWED",
+        ["Order is expired. Authorization time cannot be extended."],
+    )
+    assert order(api, order_id)["expires_at"] == "2025-03-31T12:00:00Z"
 
 
 def test_extend_authorization_time_of_a_cancelled_order_is_not_allowed(
@@ -389,7 +491,10 @@ def test_update_authorization_below_the_captured_amount_is_not_allowed(
     assert error_of(response) == (
         403,
         "NOT_ALLOWED",
-        ["Resulting authorization amount 1000 cannot be less than the captured amount 1500."],
+        [
+            "Resulting authorization amount 1000 cannot be less than the captured amount 1500 "
+            "for order. Order authorization cannot be updated"
+        ],
     )
 
 
@@ -530,3 +635,168 @@ def test_acknowledge_answers_204_every_time(api: KlarnaApiClient, order_id: str)
     responses = [api.post(f"{ORDERS}/{order_id}/acknowledge") for _ in range(2)]
 
     assert [r.status_code for r in responses] == [204, 204]
+
+
+def test_refund_with_order_lines_and_a_description_shows_them(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture(api, order_id, 2499)
+    lines = [order(api, order_id)["order_lines"][0]]
+    body = {
+        "refunded_amount": lines[0]["total_amount"],
+        "description": "Returned by the customer",
+        "reference": "R-1",
+        "order_lines": lines,
+    }
+
+    response = api.post(f"{ORDERS}/{order_id}/refunds", json=body)
+
+    shown = api.get(response.headers["Location"]).json
+    assert (shown["description"], shown["reference"], shown["order_lines"]) == (
+        "Returned by the customer",
+        "R-1",
+        lines,
+    )
+
+
+def test_capture_with_shipping_info_shows_it_on_the_capture_only(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    capture_id = capture_id_of(capture(api, order_id, 1000, shipping_info=[TRACKING]))
+
+    shown = api.get(f"{ORDERS}/{order_id}/captures/{capture_id}").json
+    body = order(api, order_id)
+
+    assert shown["shipping_info"] == [TRACKING]
+    assert (body["captures"][0]["shipping_info"], body["shipping_info"]) == ([TRACKING], [])
+
+
+def test_capture_shipping_info_is_appended_to_that_capture(
+    api: KlarnaApiClient, order_id: str
+) -> None:
+    first = capture_id_of(capture(api, order_id, 1000, shipping_info=[TRACKING]))
+    capture(api, order_id, 1499)
+
+    response = api.post(
+        f"{ORDERS}/{order_id}/captures/{first}/shipping-info",
+        json={"shipping_info": [RETURN_TRACKING]},
+    )
+
+    assert (response.status_code, response.get_data()) == (204, b"")
+    shown = api.get(f"{ORDERS}/{order_id}/captures/{first}").json
+    assert shown["shipping_info"] == [TRACKING, RETURN_TRACKING]
+    body = order(api, order_id)
+    assert [c["shipping_info"] for c in body["captures"]] == [[TRACKING, RETURN_TRACKING], []]
+    assert body["shipping_info"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, "Bad value: shipping_info"),
+        ({"shipping_info": []}, "Bad value: shipping_info"),
+        ({"shipping_info": TRACKING}, "Bad value: shipping_info"),
+        (
+            {"shipping_info": [{**TRACKING, "tracking_number": "9" * 101}]},
+            "Bad value: shipping_info[0].tracking_number",
+        ),
+        (
+            {"shipping_info": [TRACKING, {"shipping_method": "Home delivery"}]},
+            "Bad value: shipping_info[1].shipping_method",
+        ),
+    ],
+)
+def test_capture_shipping_info_with_a_bad_body_is_a_bad_value(
+    api: KlarnaApiClient, order_id: str, body: dict[str, Any], message: str
+) -> None:
+    capture_id = capture_id_of(capture(api, order_id, 1000))
+
+    response = api.post(f"{ORDERS}/{order_id}/captures/{capture_id}/shipping-info", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", [message])
+    assert order(api, order_id)["captures"][0]["shipping_info"] == []
+
+
+@pytest.mark.parametrize("path", SHIPPING_INFO_PATHS)
+@pytest.mark.parametrize("method", ["Homeless", "Home delivery", " Home", "home"])
+def test_shipping_method_must_be_one_of_klarnas_names(
+    api: KlarnaApiClient, order_id: str, path: str, method: str
+) -> None:
+    capture_id = capture_id_of(capture(api, order_id, 1000))
+    body: dict[str, Any] = {"shipping_info": [{**TRACKING, "shipping_method": method}]}
+    if path == "/captures":
+        body["captured_amount"] = 100
+
+    response = api.post(f"{ORDERS}/{order_id}{path.format(capture_id=capture_id)}", json=body)
+
+    assert error_of(response) == (400, "BAD_VALUE", ["Bad value: shipping_info[0].shipping_method"])
+
+
+@pytest.mark.parametrize("method", ["PickUpPoint", "DHLPackstation", "PalletDelivery"])
+def test_each_of_klarnas_shipping_methods_is_accepted(
+    api: KlarnaApiClient, order_id: str, method: str
+) -> None:
+    response = capture(api, order_id, 100, shipping_info=[{**TRACKING, "shipping_method": method}])
+
+    assert response.status_code == 201
+
+
+def test_trigger_send_out_answers_204_and_is_recorded_on_the_capture(
+    api: KlarnaApiClient, emulator: Emulator, order_id: str
+) -> None:
+    capture_id = capture_id_of(capture(api, order_id, 1000))
+
+    response = api.post(f"{ORDERS}/{order_id}/captures/{capture_id}/trigger-send-out")
+
+    assert (response.status_code, response.get_data()) == (204, b"")
+    (recorded,) = emulator.snapshot()["orders"]
+    assert recorded["captures"][0]["send_outs"] == ["2025-03-03T12:00:00Z"]
+    assert "send_outs" not in api.get(f"{ORDERS}/{order_id}/captures/{capture_id}").json
+
+
+@pytest.mark.parametrize("operation", CAPTURE_FOLLOW_UPS)
+def test_a_capture_follow_up_on_an_order_without_captures_is_not_allowed(
+    api: KlarnaApiClient, order_id: str, operation: str
+) -> None:
+    response = follow_up(api, operation, order_id, UNKNOWN_ORDER)
+
+    assert error_of(response) == (403, "NOT_ALLOWED", ["Order has no captures."])
+
+
+@pytest.mark.parametrize("operation", CAPTURE_FOLLOW_UPS)
+def test_a_capture_follow_up_on_an_unknown_capture_answers_no_such_capture(
+    api: KlarnaApiClient, order_id: str, operation: str
+) -> None:
+    capture(api, order_id, 1000)
+
+    response = follow_up(api, operation, order_id, UNKNOWN_ORDER)
+
+    assert error_of(response) == (
+        404,
+        "NO_SUCH_CAPTURE",
+        [f"The capture with id {UNKNOWN_ORDER} does not exist."],
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "shipping_info", "send_outs"),
+    [("add_capture_shipping_info", [TRACKING], 0), ("trigger_send_out", [], 1)],
+)
+def test_a_capture_follow_up_repeated_with_its_key_happens_once(
+    api: KlarnaApiClient,
+    emulator: Emulator,
+    order_id: str,
+    operation: str,
+    shipping_info: list[dict[str, str]],
+    send_outs: int,
+) -> None:
+    capture_id = capture_id_of(capture(api, order_id, 1000))
+    suffix, body = CAPTURE_FOLLOW_UPS[operation]
+    path = f"{ORDERS}/{order_id}/captures/{capture_id}{suffix}"
+
+    responses = [api.post(path, json=body, headers=IDEMPOTENCY_KEY) for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [204, 204]
+    (recorded,) = emulator.snapshot()["orders"]
+    assert recorded["captures"][0]["shipping_info"] == shipping_info
+    assert len(recorded["captures"][0]["send_outs"]) == send_outs

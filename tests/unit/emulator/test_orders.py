@@ -133,14 +133,27 @@ def test_a_part_captured_order_updated_to_its_captured_amount_is_captured() -> N
     assert order.status is OrderStatus.CAPTURED
 
 
-def test_extension_stops_at_180_days_after_creation() -> None:
+def test_extension_counts_from_the_call_and_stops_at_180_days_after_creation() -> None:
     order = make_order()
-    for _ in range(6):
-        order.extend_authorization_time(timedelta(days=28))
+    deadlines = []
+    for day in (10, 10, 170):
+        order.extend_authorization_time(timedelta(days=28), NOW + timedelta(days=day))
+        deadlines.append(order.expires_at)
 
-    assert order.expires_at == NOW + timedelta(days=180)
-    with pytest.raises(NotAllowed):
-        order.extend_authorization_time(timedelta(days=28))
+    assert deadlines == [
+        NOW + timedelta(days=38),
+        NOW + timedelta(days=38),
+        NOW + timedelta(days=180),
+    ]
+
+
+def test_an_overdue_part_captured_order_cannot_be_extended() -> None:
+    order = make_order()
+    order.capture("c1", 400, {}, NOW)
+
+    with pytest.raises(NotAllowed, match="Order is expired"):
+        order.extend_authorization_time(timedelta(days=28), NOW + timedelta(days=28))
+    assert order.expires_at == NOW + timedelta(days=28)
 
 
 def test_the_transition_table_has_no_way_out_of_final_states() -> None:
