@@ -150,7 +150,7 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
     """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
     from klarna_emulator import create_app as create_emulator
     from klarna_emulator.config import allowed_hosts_for
-    from storefront import create_app
+    from storefront import SHOP_NAME, create_app
 
     local = {**read_instance_config(INSTANCE_PATH), **read_environment(os.environ)}
     require_pair(local, "KLARNA_USERNAME", "KLARNA_PASSWORD")
@@ -185,6 +185,7 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
             # uses the control plane: a random token, never shown, keeps everyone else out.
             emulator_config = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
             emulator_config.update(
+                MERCHANT_NAME=SHOP_NAME,
                 CONTROL_TOKEN=secrets.token_urlsafe(32),
                 ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
             )

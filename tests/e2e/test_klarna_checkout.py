@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import APIResponse, Page, Route, expect
 
+from storefront import SHOP_NAME
 from storefront.extensions import db
 from storefront.markets import MARKETS
 from storefront.models import Cart, Order, Payment, Product, ProductPrice
@@ -107,6 +108,8 @@ def test_shopper_pays_with_klarna_and_sees_the_order(
     expect(checkout.widget.locator("#plan")).to_contain_text(total)
     checkout.buy()
     expect(checkout.dialog.get_by_text(total, exact=True)).to_be_visible()
+    # The emulator plays the shop's Klarna account, which names the shop.
+    expect(checkout.dialog.get_by_text(f"Pay {SHOP_NAME}", exact=True)).to_be_visible()
     checkout.confirm_in_dialog()
     checkout.expect_order_placed()
     [(number, status)] = orders_of(storefront_server)
