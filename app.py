@@ -176,6 +176,7 @@ def start(args: argparse.Namespace) -> list[BaseWSGIServer]:
                 KLARNA_USERNAME=local.get("KLARNA_USERNAME", EMULATOR_USERNAME),
                 KLARNA_PASSWORD=local.get("KLARNA_PASSWORD", EMULATOR_PASSWORD),
                 KLARNA_SDK_URL=f"{emulator_url}{SDK_PATH}",
+                KLARNA_TEST_DATA=True,  # the payment page lists the emulator's test shoppers
             )
         app = create_app(defaults=defaults)
         prepare_database(app)

@@ -17,12 +17,12 @@ from playwright.sync_api import APIResponse, Page, Route, expect
 
 from storefront import SHOP_NAME
 from storefront.extensions import db
+from storefront.klarna.playground_shoppers import Outcome, sample_email
 from storefront.markets import MARKETS
 from storefront.models import Cart, Order, Payment, Product, ProductPrice
 from tests.e2e.pages.checkout import CheckoutPage
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import emulator_of, klarna_operations
-from tests.support.personas import PERSONAS
 from tests.support.polling import playwright_sleep, wait_until
 
 HOUR = 3600
@@ -81,12 +81,6 @@ def pay_over_time_minimum(emulator: LiveServer, market: str) -> int:
     """The order amount from which the emulator offers "Slice it." in the market's currency."""
     minimums = emulator_of(emulator).settings.pay_over_time_minimum_minor
     return minimums[MARKETS[market].currency]
-
-
-def persona_email(market: str, tag: str) -> str:
-    """The market's playground persona e-mail with a scenario tag, e.g. customer+denied@…."""
-    local, domain = PERSONAS[market][0].split("@")
-    return f"{local}+{tag}@{domain}"
 
 
 @pytest.mark.parametrize(
@@ -229,7 +223,9 @@ def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
     page: Page, storefront_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment(market, ["Organic Cotton Tee"], email=persona_email(market, "denied"))
+    checkout.reach_payment(
+        market, ["Organic Cotton Tee"], email=sample_email(market, Outcome.DECLINED)
+    )
     checkout.pay()
     expect(checkout.dialog.get_by_text("Klarna can't approve this purchase")).to_be_visible()
     checkout.dialog.get_by_role("button", name="Back to the shop").click()

@@ -8,6 +8,7 @@ from klarna_emulator.clock import Clock
 from klarna_emulator.config import Settings
 from klarna_emulator.emulator import Emulator
 from klarna_emulator.scenarios import Decision, FraudEvent, PendingDecision, scenario_for
+from storefront.klarna.playground_shoppers import SAMPLE_EMAILS, Outcome, playground_shoppers
 from tests.support.emulator_flows import FROZEN_AT, TEST_SETTINGS
 from tests.support.klarna_examples import gb_cart, shopper_gb
 
@@ -81,3 +82,19 @@ def test_the_purchase_flow_refuses_an_unreadable_tag_as_an_invalid_email() -> No
         "error": {"invalid_fields": ["billing_address.email"]},
     }
     assert emulator.store.authorizations == {}
+
+
+@pytest.mark.parametrize("country", sorted(SAMPLE_EMAILS))
+def test_every_shopper_the_shop_lists_gets_its_outcome_from_the_emulator(country: str) -> None:
+    # The shop's "Test data" box (storefront/klarna/playground_shoppers.py) promises what the
+    # emulator's table decides; the two must not drift apart.
+    expected = {
+        Outcome.APPROVED: (Decision.APPROVE, None),
+        Outcome.DECLINED: (Decision.DENY, None),
+        Outcome.HELD_THEN_ACCEPTED: (Decision.APPROVE, PendingDecision(FraudEvent.ACCEPTED, 5)),
+        Outcome.HELD_THEN_REJECTED: (Decision.APPROVE, PendingDecision(FraudEvent.REJECTED, 5)),
+        Outcome.FORM_HIDDEN: (Decision.HIDE_FORM, None),
+    }
+    for shopper in playground_shoppers(country):
+        scenario = scenario_for(shopper.email)
+        assert (scenario.decision, scenario.pending) == expected[shopper.outcome], shopper.email
