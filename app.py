@@ -154,7 +154,7 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
     """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
     from klarna_emulator import create_app as create_emulator
     from klarna_emulator.config import allowed_hosts_for
-    from storefront import create_app
+    from storefront import SHOP_NAME, create_app
 
     local = {**read_instance_config(INSTANCE_PATH), **read_environment(os.environ)}
     require_pair(local, "KLARNA_USERNAME", "KLARNA_PASSWORD")
@@ -181,6 +181,7 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
                 KLARNA_USERNAME=local.get("KLARNA_USERNAME", EMULATOR_USERNAME),
                 KLARNA_PASSWORD=local.get("KLARNA_PASSWORD", EMULATOR_PASSWORD),
                 KLARNA_SDK_URL=f"{emulator_url}{SDK_PATH}",
+                KLARNA_TEST_DATA=True,  # the payment page lists the emulator's test shoppers
             )
         app = create_app(defaults=defaults)
         prepare_database(app)
@@ -192,6 +193,7 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
             # for a developer who wants to drive the emulator by hand).
             emulator_config = {key: app.config[f"KLARNA_{key}"] for key in ("USERNAME", "PASSWORD")}
             emulator_config.update(
+                MERCHANT_NAME=SHOP_NAME,
                 CONTROL_TOKEN=control_token,
                 ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
             )

@@ -48,6 +48,11 @@
 # tool: `python app.py` turns it on; leave it off in production.
 # KLARNA_DEV_PANEL = False
 
+# A "Test data" box on the payment page listing Klarna's playground e-mails (approve, decline,
+# hold, hide Klarna), each with a button that fills it in. `python app.py` turns it on with the
+# bundled emulator. Only for Klarna's playground: these e-mails mean nothing in production.
+# KLARNA_TEST_DATA = False
+
 # The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls); requests
 # for any other host are refused (400), and https here turns on HSTS. Required in production;
 # `python app.py` uses the address it listens on. Never taken from a request's Host header.

@@ -18,6 +18,7 @@ from klarna_emulator.control import bp as control_bp
 from klarna_emulator.emulator import Emulator
 from klarna_emulator.errors import register_error_handlers
 from klarna_emulator.hooks import register_hooks
+from klarna_emulator.pages import register_pages
 from klarna_emulator.sdk import register_sdk
 
 
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None, clock: Clock | None = No
     register_error_handlers(app)
     register_api(app)
     register_sdk(app)
+    register_pages(app)
     if emulator.settings.control_plane_enabled:
         app.register_blueprint(control_bp)
 

@@ -19,6 +19,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--username", default=DEFAULTS["USERNAME"], help="merchant API username")
     parser.add_argument("--password", default=DEFAULTS["PASSWORD"], help="merchant API password")
     parser.add_argument(
+        "--merchant-name",
+        default=DEFAULTS["MERCHANT_NAME"],
+        help="the shop's name, as Klarna's widget and purchase dialog show it",
+    )
+    parser.add_argument(
         "--control-token",
         help="require this value in the X-Emulator-Token header of every /_emulator/ request",
     )
@@ -40,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
         {
             "USERNAME": args.username,
             "PASSWORD": args.password,
+            "MERCHANT_NAME": args.merchant_name,
             "CONTROL_TOKEN": args.control_token,
             "ALLOWED_HOSTS": [*allowed_hosts_for(args.host), *args.allowed_host],
         }

@@ -18,6 +18,7 @@ from klarna_emulator.emulator import current_emulator
 from klarna_emulator.errors import klarna_error
 
 CONTROL_TOKEN_HEADER = "X-Emulator-Token"  # noqa: S105 - a header name, not a secret
+CONTROL_TOKEN_PARAMETER = "token"  # noqa: S105 - a query parameter's name, not a secret
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -55,12 +56,21 @@ def require_json() -> None:
         raise klarna_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type: expected application/json")
 
 
+def sent_token() -> str:
+    """The control token the request carries: its header, or for a read `?token=` (the HTML
+    views are opened by a person's browser, which cannot add a header to a link)."""
+    sent = request.headers.get(CONTROL_TOKEN_HEADER, "")
+    if not sent and request.method in READ_ONLY_METHODS:
+        sent = request.args.get(CONTROL_TOKEN_PARAMETER, "")
+    return sent
+
+
 def guard_control_plane() -> None:
     """The control plane's gate: its token when one is configured (403 without it, compared in
     constant time), then `application/json` for every write, bodiless ones included."""
     token = current_emulator().settings.control_token
     if token is not None:
-        sent = request.headers.get(CONTROL_TOKEN_HEADER, "")
+        sent = sent_token()
         if not hmac.compare_digest(sent.encode(), token.encode()):
             raise klarna_error(403, "FORBIDDEN", f"{CONTROL_TOKEN_HEADER}: missing or wrong")
     if request.method not in READ_ONLY_METHODS:

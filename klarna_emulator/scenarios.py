@@ -18,6 +18,8 @@ class Decision(StrEnum):
     APPROVE = "approve"
     DENY = "deny"
     HIDE_FORM = "hide_form"
+    # A `pend-` tag the emulator cannot read: refused as an invalid e-mail, not approved.
+    UNREADABLE = "unreadable"
 
 
 class FraudEvent(StrEnum):
@@ -46,7 +48,11 @@ class Scenario:
 
 
 APPROVED = Scenario("", Decision.APPROVE, description="approved; order ACCEPTED")
-PENDING_TAG = re.compile(r"^pend-(accept|reject)-(\d{2})$")
+# Klarna writes the minutes with two digits (00-99); one digit (`-5`) means the same.
+PENDING_TAG = re.compile(r"^pend-(accept|reject)-([0-9]{1,2})$")
+UNREADABLE_PENDING = Scenario(
+    "pend-", Decision.UNREADABLE, description="malformed pending tag: invalid e-mail"
+)
 REJECT_REASON_TAG = re.compile(r"^reject_reason_\w+$")
 
 # Tags after "+" in the local part, e.g. customer+denied@email.us. Documented in the README.
@@ -67,7 +73,8 @@ def tags_of(email: str) -> list[str]:
 
 
 def scenario_for(email: str | None) -> Scenario:
-    """The scenario an e-mail address selects; untagged (or unknown) addresses approve."""
+    """The scenario an e-mail address selects; untagged addresses and unknown tags approve,
+    a malformed `pend-` tag is UNREADABLE."""
     for tag in tags_of(email or ""):
         if tag in TAGGED:
             return TAGGED[tag]
@@ -78,4 +85,8 @@ def scenario_for(email: str | None) -> Scenario:
             return Scenario(tag, Decision.APPROVE, PendingDecision(event, minutes), "pending order")
         if REJECT_REASON_TAG.match(tag):
             return Scenario(tag, Decision.DENY, description="decline with a reason")
+        if tag.startswith("pend-"):
+            # A typo (`pend-acept-05`, `pend-accept-x`, `pend-accept-100`) would otherwise be a
+            # quiet approval that looks like a bug in the shop (docs/klarna-notes.md#pending-tags).
+            return UNREADABLE_PENDING
     return APPROVED

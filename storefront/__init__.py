@@ -20,6 +20,8 @@ from storefront.services import rate_limits
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MAX_REQUEST_BYTES = 64 * 1024
+# The shop's name: page titles and header, and the merchant name the bundled emulator shows.
+SHOP_NAME = "Fjord & Field"
 
 
 def create_app(
@@ -46,6 +48,7 @@ def create_app(
     app.config.update(
         build_config(Path(app.instance_path), defaults=defaults, overrides=test_config)
     )
+    app.jinja_env.globals["shop_name"] = SHOP_NAME
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)

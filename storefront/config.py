@@ -213,6 +213,14 @@ SETTINGS: tuple[Setting, ...] = (
         "production.",
     ),
     Setting(
+        "KLARNA_TEST_DATA",
+        False,
+        parse_bool,
+        'Show a "Test data" box on the payment page: Klarna\'s playground e-mails that '
+        "approve, decline, hold or hide Klarna, each with a button that fills it in. "
+        "`python app.py` turns it on with the bundled emulator; only for the playground.",
+    ),
+    Setting(
         "PUBLIC_URL",
         None,
         parse_http_url,

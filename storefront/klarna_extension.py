@@ -13,11 +13,14 @@ from typing import Any
 from flask import Flask, current_app
 
 from storefront.klarna.client import KlarnaClient
+from storefront.klarna.playground_shoppers import playground_shoppers
 from storefront.klarna.regions import REGIONS, region_for
 
 
 def init_app(app: Flask) -> None:
-    """Build the default client from KLARNA_*, and one per region configured KLARNA_<REGION>_*."""
+    """Build the default client from KLARNA_*, and one per region configured KLARNA_<REGION>_*;
+    give templates Klarna's playground shoppers (the payment page's KLARNA_TEST_DATA box)."""
+    app.jinja_env.globals["klarna_playground_shoppers"] = playground_shoppers
     app.extensions["klarna"] = client_from(app.config, "KLARNA_")
     app.extensions["klarna_regions"] = {
         region: client_from(app.config, f"KLARNA_{region}_")

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from klarna_emulator import create_app as create_emulator
-from storefront import create_app
+from storefront import SHOP_NAME, create_app
 from storefront.config import EMULATOR_PASSWORD, EMULATOR_USERNAME
 from storefront.extensions import db
 from storefront.klarna.sdk import SDK_PATH
@@ -51,6 +51,7 @@ def emulator_server() -> Iterator[LiveServer]:
         {
             "USERNAME": EMULATOR_USERNAME,
             "PASSWORD": EMULATOR_PASSWORD,
+            "MERCHANT_NAME": SHOP_NAME,
             # As app.py does: tests reach the control plane with the token (support helpers).
             "CONTROL_TOKEN": "test-control-token",
         }

@@ -47,15 +47,19 @@ from klarna_emulator.validation import (
 API = "payments"
 
 
-def _email(data: Mapping[str, Any]) -> str | None:
+def shopper_email(data: Mapping[str, Any]) -> str | None:
+    """The e-mail of the data's billing address, which selects the playground's scenario."""
     billing = data.get("billing_address")
     email = billing.get("email") if isinstance(billing, Mapping) else None
     return email if isinstance(email, str) else None
 
 
 def _authorize_problems(data: Mapping[str, Any]) -> list[str]:
-    # The purchase flow needs at least the shopper's e-mail to decide.
-    return [] if _email(data) else ["billing_address.email"]
+    # The purchase flow needs the shopper's e-mail to decide, and a scenario it can read.
+    email = shopper_email(data)
+    if not email or scenario_for(email).decision is Decision.UNREADABLE:
+        return ["billing_address.email"]
+    return []
 
 
 def _approved(token: str) -> dict[str, Any]:
@@ -195,7 +199,7 @@ class Payments:
                 session.apply(merged, self.store.now())
             hidden = (
                 payment_method_category not in self.offered_categories(session)
-                or scenario_for(_email(session.data)).decision is Decision.HIDE_FORM
+                or scenario_for(shopper_email(session.data)).decision is Decision.HIDE_FORM
             )
             return {"show_form": not hidden}
 
@@ -283,7 +287,7 @@ class Payments:
         if problems:
             return {"approved": False, "show_form": True, "error": {"invalid_fields": problems}}
         session.apply(merged, self.store.now())
-        scenario = scenario_for(_email(merged))
+        scenario = scenario_for(shopper_email(merged))
         if scenario.decision is not Decision.APPROVE:
             session.pending_finalization = None
             return {"approved": False, "show_form": False}

@@ -17,8 +17,9 @@ from typing import Any
 
 from klarna_emulator.config import Settings
 from klarna_emulator.domain.categories import CATEGORY_NAMES
-from klarna_emulator.domain.payments import Payments
+from klarna_emulator.domain.payments import Payments, shopper_email
 from klarna_emulator.domain.sessions import Session
+from klarna_emulator.scenarios import Decision, scenario_for
 from klarna_emulator.sdk.fields import bad_field, flag, shopper_data, text
 from klarna_emulator.sdk.plans import format_money, plan_summary
 
@@ -87,8 +88,9 @@ def review_purchase(payments: Payments, settings: Settings, call: PurchaseCall) 
         if call.method is PurchaseMethod.FINALIZE:
             payments.require_pending_finalization(session, category)
         purchase, problems = payments.review_purchase(session, call.data, category)
-        if problems:
-            # The domain refuses the same data with its fixable-error payload, changing nothing.
+        if problems or shows_no_form(purchase):
+            # The domain answers both without a dialog: invalid fields with its fixable error
+            # (changing nothing), a `+red` shopper with the hard decline.
             return {"result": _run(payments, session, call)}
     billing = purchase.get("billing_address") or {}
     currency, locale = purchase["purchase_currency"], purchase["locale"]
@@ -103,6 +105,17 @@ def review_purchase(payments: Payments, settings: Settings, call: PurchaseCall) 
             "phone": billing.get("phone", ""),
         }
     }
+
+
+def shows_no_form(purchase: Mapping[str, Any]) -> bool:
+    """Whether the shopper is one Klarna shows no form to (`+red`).
+
+    Klarna's sample data has `+red` hide the form at `load()`, which it can only do when the
+    session already holds the e-mail; a shop that gives the e-mail to `authorize()` only (as
+    Klarna advises) meets it here instead: no dialog opens and the purchase is declined
+    (docs/klarna-notes.md#hidden-form-shopper).
+    """
+    return scenario_for(shopper_email(purchase)).decision is Decision.HIDE_FORM
 
 
 def verification_error(code: object) -> str | None:

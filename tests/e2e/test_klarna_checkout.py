@@ -15,13 +15,14 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import APIResponse, Page, Route, expect
 
+from storefront import SHOP_NAME
 from storefront.extensions import db
+from storefront.klarna.playground_shoppers import Outcome, sample_email
 from storefront.markets import MARKETS
 from storefront.models import Cart, Order, Payment, Product, ProductPrice
 from tests.e2e.pages.checkout import CheckoutPage
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import emulator_of, klarna_operations
-from tests.support.personas import PERSONAS
 from tests.support.polling import playwright_sleep, wait_until
 
 HOUR = 3600
@@ -82,12 +83,6 @@ def pay_over_time_minimum(emulator: LiveServer, market: str) -> int:
     return minimums[MARKETS[market].currency]
 
 
-def persona_email(market: str, tag: str) -> str:
-    """The market's playground persona e-mail with a scenario tag, e.g. customer+denied@…."""
-    local, domain = PERSONAS[market][0].split("@")
-    return f"{local}+{tag}@{domain}"
-
-
 @pytest.mark.parametrize(
     ("market", "products"),
     [("US", ["Organic Cotton Tee", "The Bread Book"]), ("DE", ["Desk Lamp"])],
@@ -107,6 +102,8 @@ def test_shopper_pays_with_klarna_and_sees_the_order(
     expect(checkout.widget.locator("#plan")).to_contain_text(total)
     checkout.buy()
     expect(checkout.dialog.get_by_text(total, exact=True)).to_be_visible()
+    # The emulator plays the shop's Klarna account, which names the shop.
+    expect(checkout.dialog.get_by_text(f"Pay {SHOP_NAME}", exact=True)).to_be_visible()
     checkout.confirm_in_dialog()
     checkout.expect_order_placed()
     [(number, status)] = orders_of(storefront_server)
@@ -226,7 +223,9 @@ def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
     page: Page, storefront_server: LiveServer, market: str
 ) -> None:
     checkout = CheckoutPage(page)
-    checkout.reach_payment(market, ["Organic Cotton Tee"], email=persona_email(market, "denied"))
+    checkout.reach_payment(
+        market, ["Organic Cotton Tee"], email=sample_email(market, Outcome.DECLINED)
+    )
     checkout.pay()
     expect(checkout.dialog.get_by_text("Klarna can't approve this purchase")).to_be_visible()
     checkout.dialog.get_by_role("button", name="Back to the shop").click()

@@ -83,7 +83,7 @@ def test_authorize_shows_the_purchase_and_approves_with_a_code(
 
     dialog = sdk.dialog
     expect(dialog).to_have_accessible_name("Complete your purchase")
-    expect(dialog.get_by_text("Emulator Demo Merchant")).to_be_visible()
+    expect(dialog.get_by_text(emulator.settings.merchant_name)).to_be_visible()
     expect(dialog.get_by_text("£24.99", exact=True)).to_be_visible()
     expect(dialog.get_by_label("Email")).to_have_value("customer@email.uk")
     expect(dialog.get_by_label("Mobile number")).to_have_value("+447755564318")

@@ -114,6 +114,17 @@ class CheckoutPage:
         self.page.get_by_label("Coupon code").fill(code)
         self.page.get_by_role("button", name="Apply").click()
 
+    def use_test_email(self, email: str) -> None:
+        """Fill the e-mail in with the "Test data" box's button, save it, and wait for Klarna."""
+        page = self.page
+        page.get_by_role("button", name=f"Use {email}", exact=True).click()
+        field = page.get_by_role("textbox", name="Email", exact=True)
+        expect(field).to_have_value(email)
+        expect(field).to_be_focused()
+        page.locator("#delivery").get_by_role("button", name="Save and continue").click()
+        # The saved contact shows once the edit is answered (the widget reloads with it).
+        expect(page.locator("#delivery .address-pair")).to_contain_text(email)
+
     def buy(self) -> None:
         """Press Buy (authorize() opens Klarna's dialog)."""
         self.buy_button.click()

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import requests
 
 from tests.support.klarna_examples import gb_cart
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def client_token_claims(token: str) -> dict[str, Any]:
+    """The payload of a client token (a JWT), unverified."""
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
 
 
 def test_command_line_serves_the_api_with_the_given_credentials() -> None:
@@ -26,6 +38,8 @@ def test_command_line_serves_the_api_with_the_given_credentials() -> None:
             "PK1_cli",
             "--password",
             "cli-secret",
+            "--merchant-name",
+            "Fjord & Field",
         ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
@@ -54,6 +68,7 @@ def test_command_line_serves_the_api_with_the_given_credentials() -> None:
         process.communicate(timeout=10)
 
     assert accepted.status_code == 200
+    assert client_token_claims(accepted.json()["client_token"])["merchant_name"] == "Fjord & Field"
     assert refused.status_code == 401
     assert example_page.status_code == 200
 

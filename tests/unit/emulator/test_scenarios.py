@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from klarna_emulator.clock import Clock
+from klarna_emulator.config import Settings
+from klarna_emulator.emulator import Emulator
 from klarna_emulator.scenarios import Decision, FraudEvent, PendingDecision, scenario_for
+from storefront.klarna.playground_shoppers import SAMPLE_EMAILS, Outcome, playground_shoppers
+from tests.support.emulator_flows import FROZEN_AT, TEST_SETTINGS
+from tests.support.klarna_examples import gb_cart, shopper_gb
 
 
 @pytest.mark.parametrize(
@@ -26,7 +32,22 @@ from klarna_emulator.scenarios import Decision, FraudEvent, PendingDecision, sce
             Decision.APPROVE,
             PendingDecision(FraudEvent.REJECTED, 99),
         ),
-        ("customer+pend-accept-5@email.us", Decision.APPROVE, None),  # NN is two digits
+        # One digit means the same minutes as two: -5 is -05.
+        (
+            "customer+pend-accept-5@email.us",
+            Decision.APPROVE,
+            PendingDecision(FraudEvent.ACCEPTED, 5),
+        ),
+        (
+            "customer+pend-reject-5@email.uk",
+            Decision.APPROVE,
+            PendingDecision(FraudEvent.REJECTED, 5),
+        ),
+        (
+            "customer+pend-reject-00@email.uk",
+            Decision.APPROVE,
+            PendingDecision(FraudEvent.REJECTED, 0),
+        ),
         ("customer+new_user@email.de", Decision.APPROVE, None),
         ("someone+newsletter@email.de", Decision.APPROVE, None),
     ],
@@ -37,3 +58,43 @@ def test_scenario_for_email(
     scenario = scenario_for(email)
 
     assert (scenario.decision, scenario.pending) == (decision, pending)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["pend-accept-x", "pend-maybe-05", "pend-accept-100", "pend-accept-", "pend-acept-05", "pend-"],
+)
+def test_a_malformed_pending_tag_is_unreadable_not_a_normal_shopper(tag: str) -> None:
+    assert scenario_for(f"customer+{tag}@email.us").decision is Decision.UNREADABLE
+
+
+def test_the_purchase_flow_refuses_an_unreadable_tag_as_an_invalid_email() -> None:
+    emulator = Emulator(Settings.from_config(TEST_SETTINGS), Clock(frozen_at=FROZEN_AT))
+    session_id = emulator.payments.create_session(gb_cart(), "http://127.0.0.1:5001")["session_id"]
+    session = emulator.payments.live_session(session_id)
+    shopper = {**shopper_gb(), "email": "customer+pend-reject-x5@email.uk"}
+
+    result = emulator.payments.authorize(session, {"billing_address": shopper}, "pay_later")
+
+    assert result == {
+        "approved": False,
+        "show_form": True,
+        "error": {"invalid_fields": ["billing_address.email"]},
+    }
+    assert emulator.store.authorizations == {}
+
+
+@pytest.mark.parametrize("country", sorted(SAMPLE_EMAILS))
+def test_every_shopper_the_shop_lists_gets_its_outcome_from_the_emulator(country: str) -> None:
+    # The shop's "Test data" box (storefront/klarna/playground_shoppers.py) promises what the
+    # emulator's table decides; the two must not drift apart.
+    expected = {
+        Outcome.APPROVED: (Decision.APPROVE, None),
+        Outcome.DECLINED: (Decision.DENY, None),
+        Outcome.HELD_THEN_ACCEPTED: (Decision.APPROVE, PendingDecision(FraudEvent.ACCEPTED, 5)),
+        Outcome.HELD_THEN_REJECTED: (Decision.APPROVE, PendingDecision(FraudEvent.REJECTED, 5)),
+        Outcome.FORM_HIDDEN: (Decision.HIDE_FORM, None),
+    }
+    for shopper in playground_shoppers(country):
+        scenario = scenario_for(shopper.email)
+        assert (scenario.decision, scenario.pending) == expected[shopper.outcome], shopper.email
