@@ -51,7 +51,13 @@ from storefront.views.responses import (
     step_url,
     wants_json,
 )
-from storefront.views.shopper import CART_KEY, current_cart, remember_order, today
+from storefront.views.shopper import (
+    CART_KEY,
+    current_cart,
+    editable_cart,
+    remember_order,
+    today,
+)
 
 bp = Blueprint("payment", __name__, url_prefix="/checkout/payment")
 
@@ -189,13 +195,15 @@ def cart_edit(form_for: FormFor, refused: Refusal = answer_refused) -> Callable[
 
     The function gets the locked cart, the validated form and the URL's values; it calls one
     service (which raises ShopError to refuse) and returns what to tell the shopper, or None.
+    While the cart's order is being placed the edit is refused before anything is read
+    (`editable_cart`: 409, see storefront.views.errors).
     The view answers every outcome through `edited`, or `refused` with the form.
     """
 
     def decorate(apply: Callable[..., str | None]) -> EditView:
         @wraps(apply)
         def view(**values: Any) -> Response | str:
-            cart = current_cart(for_update=True)
+            cart = editable_cart()
             form = form_for(cart)
             if form is None:
                 return edited(None, [("error", EMPTY_CART_MESSAGE)])
