@@ -323,8 +323,24 @@ class PaymentEventKind(StrEnum):
     DECLINED = "declined"
 
 
+CALLBACK_CONFIRMED = PaymentEventKind.CALLBACK_CONFIRMED.value
+
+
 class PaymentEvent(db.Model):
     """One thing that happened to a payment, with Klarna's ids for it; never changed afterwards."""
+
+    __table_args__ = (
+        # Klarna's authorization callback is answered with the order once per payment: of
+        # simultaneous identical callbacks exactly one inserts this event, on any database
+        # (storefront.services.order_placement.place_from_callback).
+        sa.Index(
+            "uq_payment_event_callback_confirmed",
+            "payment_id",
+            unique=True,
+            sqlite_where=sa.text(f"kind = '{CALLBACK_CONFIRMED}'"),
+            postgresql_where=sa.text(f"kind = '{CALLBACK_CONFIRMED}'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id", ondelete="CASCADE"))
