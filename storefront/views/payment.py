@@ -42,7 +42,12 @@ from storefront.services.klarna_session import PaymentPage, recheck_session, sta
 from storefront.services.order_lookup import find_payment
 from storefront.services.order_placement import place_order
 from storefront.services.payments import record_decline
-from storefront.services.rate_limits import COUPON_CODES, failures_limited
+from storefront.services.rate_limits import (
+    COUPON_CODES,
+    SESSION_RECHECKS,
+    failures_limited,
+    spend_attempt,
+)
 from storefront.views.responses import (
     Message,
     as_json,
@@ -315,7 +320,11 @@ def details(cart: Cart, form: DetailsForm) -> str:
 @bp.post("/session")
 @cart_edit(posted(ActionForm))
 def recheck(cart: Cart, form: ActionForm) -> None:
-    """checkout.js could not load the widget: replace the session if Klarna dropped it."""
+    """checkout.js could not load the widget: replace the session if Klarna dropped it.
+
+    Each recheck is a Klarna read, so every one counts against the client's limit (429).
+    """
+    spend_attempt(SESSION_RECHECKS, request.remote_addr)
     recheck_session(cart)
 
 
