@@ -17,7 +17,8 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 
 from storefront.klarna.call_log import logger as call_logger
-from storefront.models import Cart, KlarnaCall, Order
+from storefront.klarna_call_models import KlarnaCall
+from storefront.models import Cart, Order
 from storefront.services.klarna_calls import calls_of_cart, calls_of_order, record_api_call
 
 

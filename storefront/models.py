@@ -323,8 +323,24 @@ class PaymentEventKind(StrEnum):
     DECLINED = "declined"
 
 
+CALLBACK_CONFIRMED = PaymentEventKind.CALLBACK_CONFIRMED.value
+
+
 class PaymentEvent(Model):
     """One thing that happened to a payment, with Klarna's ids for it; never changed afterwards."""
+
+    __table_args__ = (
+        # Klarna's authorization callback is answered with the order once per payment: of
+        # simultaneous identical callbacks exactly one inserts this event, on any database
+        # (storefront.services.order_placement.place_from_callback).
+        sa.Index(
+            "uq_payment_event_callback_confirmed",
+            "payment_id",
+            unique=True,
+            sqlite_where=sa.text(f"kind = '{CALLBACK_CONFIRMED}'"),
+            postgresql_where=sa.text(f"kind = '{CALLBACK_CONFIRMED}'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id", ondelete="CASCADE"))
@@ -361,38 +377,3 @@ class RateLimitWindow(Model):
     client_key: Mapped[str] = mapped_column(sa.String(64))
     window_start: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
     attempts: Mapped[int]
-
-
-class KlarnaCallKind(StrEnum):
-    """Who called whom: the shop's API call, the browser's SDK call, or Klarna's callback."""
-
-    API = "api"  # the shop called Klarna's API (storefront.klarna's call log)
-    SDK = "sdk"  # the payment page called Klarna's JS SDK (init, load, authorize, finalize)
-    CALLBACK = "callback"  # Klarna called the shop (authorization callback, notification)
-
-
-class KlarnaCall(Model):
-    """One Klarna call of a checkout, scrubbed as the call log scrubs it (the developer panel).
-
-    Written only while KLARNA_DEV_PANEL is on. A call is filed under the Klarna ids and order
-    number it carries; a checkout's calls are found through them (storefront.services.klarna_calls).
-    """
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(16))  # a KlarnaCallKind
-    operation: Mapped[str] = mapped_column(sa.String(64))
-    method: Mapped[str | None] = mapped_column(sa.String(8))
-    path: Mapped[str | None] = mapped_column(sa.String(255))
-    status: Mapped[int | None]
-    duration_ms: Mapped[int | None]
-    correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
-    error: Mapped[str | None] = mapped_column(sa.String(64))
-    # The shop's order number (merchant_reference1), Klarna's session and order ids.
-    order_number: Mapped[str | None] = mapped_column(sa.String(16), index=True)
-    klarna_session_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    klarna_order_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    request_body: Mapped[dict | list | None] = mapped_column(sa.JSON)
-    response_body: Mapped[dict | list | None] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), server_default=sa.func.now()
-    )

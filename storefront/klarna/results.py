@@ -63,7 +63,11 @@ class CreatedSession:
 
 @dataclass(frozen=True)
 class SessionDetails:
-    """The answer to read session: status, expiry and the categories offered now."""
+    """The answer to read session: status, expiry, the categories offered now, and the token.
+
+    `authorization_token` is the session's latest authorization, when Klarna names one (see
+    docs/klarna-notes.md#authorization-token-in-read-session).
+    """
 
     session_id: str
     status: str
@@ -71,6 +75,7 @@ class SessionDetails:
     order_amount_minor: int | None
     payment_method_categories: tuple[PaymentMethodCategory, ...]
     raw: Mapping[str, Any] = field(repr=False)
+    authorization_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, session_id: str, data: Mapping[str, Any]) -> SessionDetails:
@@ -82,6 +87,7 @@ class SessionDetails:
             order_amount_minor=data.get("order_amount"),
             payment_method_categories=categories_from_json(data),
             raw=data,
+            authorization_token=data.get("authorization_token"),
         )
 
 

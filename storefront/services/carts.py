@@ -16,15 +16,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.extensions import db
 from storefront.markets import MARKETS, Market
-from storefront.models import Cart, CartLine, Coupon, Product, ProductPrice
+from storefront.models import Cart, CartLine, Coupon, Order, OrderStatus, Product, ProductPrice
 from storefront.services.errors import (
     CartChanged,
     NotInCart,
+    OrderBeingConfirmed,
     QuantityOutOfRange,
     UnknownMarket,
     UnknownProduct,
 )
 from storefront.services.klarna_session import discard_cart_session
+from storefront.services.payments import existing_payment
 from storefront.shipping import shipping_method
 
 MIN_QUANTITY = 1
@@ -52,6 +54,27 @@ def find_cart(token: str | None, *, for_update: bool = False) -> Cart | None:
     if for_update:
         query = query.with_for_update(of=Cart)
     return db.session.scalars(query).unique().one_or_none()
+
+
+def require_editable(cart: Cart) -> None:
+    """Refuse every change to a cart whose order is being placed (OrderBeingConfirmed).
+
+    The order's create order was built from the cart as it was claimed, so a change now would
+    not reach Klarna; and the cart's payment must keep the Klarna session its callbacks and
+    notifications are found by. Call it before changing anything. It locks the payment row
+    (PostgreSQL) as placing an order does, so an edit and a claim go one after the other and
+    the edit sees a claim committed before it.
+    """
+    payment = existing_payment(cart)
+    if payment is None:
+        return
+    placing = db.session.scalars(
+        sa.select(Order.number).where(
+            Order.payment_id == payment.id, Order.status == OrderStatus.PLACING
+        )
+    ).one_or_none()
+    if placing is not None:
+        raise OrderBeingConfirmed(placing)
 
 
 def create_cart(market: Market) -> Cart:

@@ -18,6 +18,10 @@ CHANGED_MESSAGE = (
     "Please check your order and confirm again."
 )
 EXPIRED_MESSAGE = "Your Klarna confirmation has expired. Please confirm your payment again."
+BEING_CONFIRMED_MESSAGE = (
+    "Your order is being confirmed with Klarna, so your cart cannot be changed right now. "
+    "Your order page shows the result in a moment."
+)
 # Details are refused with their problems shown next to the fields, and this one line.
 INVALID_DETAILS_MESSAGE = "Please correct the highlighted details."
 
@@ -112,4 +116,16 @@ class OrderInProgress(ShopError):
 
     def __init__(self, number: str) -> None:
         super().__init__("Your order is being placed. Please wait a moment.")
+        self.number = number
+
+
+class OrderBeingConfirmed(ShopError):
+    """A cart edit while the cart's order is being placed; `number` is the order to look at.
+
+    Klarna was sent the cart as it was when the order was claimed: a change now would not
+    reach Klarna, so none is made until Klarna's answer is recorded.
+    """
+
+    def __init__(self, number: str) -> None:
+        super().__init__(BEING_CONFIRMED_MESSAGE)
         self.number = number

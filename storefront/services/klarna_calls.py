@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.models import Cart, KlarnaCall, KlarnaCallKind, Order, Payment
+from storefront.klarna_call_models import KlarnaCall, KlarnaCallKind
+from storefront.models import Cart, Order, Payment
 
 logger = logging.getLogger(__name__)
 

@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 # https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
 SESSION_LIFETIME = timedelta(hours=48)
 SESSION_RENEWAL_MARGIN = timedelta(hours=1)
+# A payment's Klarna session is frozen once it has an order (placing or placed): its
+# callbacks and notifications are found by the session id and checked by the callback secret.
+WITHOUT_ORDER = ~Payment.order.has()
 
 
 @dataclass(frozen=True)
@@ -258,14 +261,16 @@ def update_session(klarna: KlarnaClient, plan: SessionPlan) -> SessionAnswer:
 def store_session(plan: SessionPlan, answer: SessionAnswer) -> None:
     """Store Klarna's answer if the payment still holds the session and body the call began from.
 
-    Otherwise another sync of the same cart stored its answer first, and that newer state
-    stays: a session this call created is not used (Klarna lets it expire). An update this
-    call sent may have reached Klarna after the other one's, so the stored fingerprint no
-    longer proves what the session holds: it is cleared, and the next load sends the body again.
+    Otherwise another sync of the same cart stored its answer first, or an order was claimed
+    for the session meanwhile, and that newer state stays: a session this call created is not
+    used (Klarna lets it expire). An update this call sent may have reached Klarna after the
+    other one's, so the stored fingerprint no longer proves what the session holds: it is
+    cleared, and the next load sends the body again.
     """
     unchanged = (
         Payment.klarna_session_id.is_not_distinct_from(plan.seen_session_id),
         Payment.payload_fingerprint.is_not_distinct_from(plan.seen_fingerprint),
+        WITHOUT_ORDER,  # an order claimed while Klarna answered keeps the session it was for
     )
     if write_payment(plan.payment_id, *unchanged, **answer.values):
         payment = db.session.get_one(Payment, plan.payment_id)
@@ -311,16 +316,30 @@ def discard_cart_session(cart: Cart) -> None:
 
 
 def discard_session(payment: Payment) -> None:
-    """Forget the Klarna session of a cart that became empty (Klarna lets it expire)."""
-    if payment.klarna_session_id is None:
+    """Forget the Klarna session of a cart that became empty (Klarna lets it expire).
+
+    The one place a payment's session id and callback secret are cleared, and never for a
+    payment with an order: Klarna's callbacks and notifications for that order are found and
+    checked by them. The guarded UPDATE decides by what the database holds when it runs, so a
+    claim committed after this request read the payment still keeps them.
+    """
+    session_id = payment.klarna_session_id
+    if session_id is None:
         return
-    record(payment, PaymentEventKind.SESSION_DISCARDED, klarna_reference=payment.klarna_session_id)
-    payment.klarna_session_id = None
-    payment.client_token = None
-    payment.payment_method_categories = []
-    payment.payload_fingerprint = None
-    payment.session_expires_at = None
-    payment.callback_secret = None
+    discarded = write_payment(
+        payment.id,
+        Payment.klarna_session_id == session_id,
+        WITHOUT_ORDER,
+        klarna_session_id=None,
+        client_token=None,
+        payment_method_categories=[],
+        payload_fingerprint=None,
+        session_expires_at=None,
+        callback_secret=None,
+    )
+    db.session.expire(payment)  # the UPDATE bypassed the loaded object: read it afresh
+    if discarded:
+        record(payment, PaymentEventKind.SESSION_DISCARDED, klarna_reference=session_id)
 
 
 def offered_categories(payment: Payment) -> tuple[OfferedCategory, ...]:

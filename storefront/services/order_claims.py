@@ -73,9 +73,9 @@ def claim(
         raise PaymentDeclined(DECLINED_MESSAGE)
     cart = payment.cart
     if cart is None or payment.klarna_session_id != klarna_session_id:
-        # The shopper authorized in a Klarna session this cart no longer uses (it expired
-        # and was replaced while the page was open): release that authorization.
-        cancel_authorization(payment, authorization_token, reason="session was replaced")
+        # Authorized in a session this cart no longer uses (it expired and was replaced while
+        # the page was open), or a token of someone else's session: either way nothing ties
+        # the token to this payment, so it is not cancelled but left to lapse (60 minutes).
         db.session.commit()
         raise AuthorizeAgain(EXPIRED_MESSAGE)
     snapshot = checkout_snapshot(cart, today=today)
@@ -239,10 +239,26 @@ def release_claim(order: Order, *, detail: str, correlation_id: str | None = Non
 def cancel_authorization(payment: Payment, authorization_token: str, *, reason: str) -> None:
     """Release an authorization the shop will not turn into an order (the caller commits).
 
+    Only a token Klarna names as the authorization of this payment's current session is
+    cancelled: the browser posts whatever token it likes, and cancelling by a posted token
+    alone would let a leaked token of another shopper be cancelled. So Klarna's read of the
+    session is asked first; a token it does not name is left to lapse by itself (60 minutes).
+    The cost: one read before each cancel, and an authorization of a session the cart no
+    longer uses is held until it lapses.
+    See docs/klarna-notes.md#authorization-token-in-read-session
     Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/cancel-an-authorization
     """
+    if payment.klarna_session_id is None:
+        return
+    klarna = klarna_for(payment)
     try:
-        klarna_for(payment).cancel_authorization(authorization_token)
+        session = klarna.read_session(payment.klarna_session_id)
+        if session.authorization_token is None or not matches_secret(
+            authorization_token, session.authorization_token
+        ):
+            log.warning("payment %s: not cancelling a token its session does not hold", payment.id)
+            return
+        klarna.cancel_authorization(authorization_token)
     except KlarnaNotFoundError:
         return  # expired, replaced or cancelled already: nothing is held
     except KlarnaError as error:

@@ -29,6 +29,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from storefront.extensions import db
 from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError
@@ -110,20 +111,26 @@ def place_from_callback(
 ) -> Placement:
     """Klarna's authorization callback: place the order unless the browser has; answer once.
 
-    Klarna asks for idempotent handling: the first callback for the session is answered with
-    the order, placed now or by the browser before. After that
-    answer, a callback for the session again, or one carrying another token than the order's,
-    is a replay: CallbackReplayed, and nothing changes. Never cancels an authorization (see
-    `place_order`'s `cancel_unused`).
+    Klarna asks for idempotent handling. The rule: the first callback for the session is
+    answered with the order (placed now, or by the browser before); after that, a callback for
+    the session again, or one carrying another token than the order's, is a replay:
+    CallbackReplayed, and nothing changes. The answer is given once even to callbacks arriving
+    at the same instant: each places the order idempotently (one claim wins, see
+    `place_order`), then each tries to insert the payment's `callback_confirmed` event, which a
+    partial unique index allows once per payment: the one insert that wins is answered with
+    the order, every other with CallbackReplayed. A callback waiting for the order still being
+    placed gets OrderInProgress (Klarna is asked to call again). Never cancels an
+    authorization (see `place_order`'s `cancel_unused`).
     Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/authorization-callback
     """
     order = payment.order
-    replayed = any(event.kind == PaymentEventKind.CALLBACK_CONFIRMED for event in payment.events)
-    if replayed or (
+    replayed = CallbackReplayed(f"order {payment.order_number} was confirmed to Klarna already")
+    confirmed = any(event.kind == PaymentEventKind.CALLBACK_CONFIRMED for event in payment.events)
+    if confirmed or (
         order is not None
         and not matches_secret(authorization_token, order.klarna_authorization_token)
     ):
-        raise CallbackReplayed(f"order {payment.order_number} was confirmed to Klarna already")
+        raise replayed  # the common replay, refused without a write; the index decides races
     placement = place_order(
         payment.id,
         authorization_token,
@@ -136,7 +143,11 @@ def place_from_callback(
         PaymentEventKind.CALLBACK_CONFIRMED,
         klarna_reference=placement.order.klarna_order_id,
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a simultaneous callback was answered with the order first
+        raise replayed from None
     return placement
 
 

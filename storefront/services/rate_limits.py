@@ -1,10 +1,14 @@
-"""Limits on guessable requests (coupon codes, order lookups): failed attempts per client.
+"""Limits per client: on guessable requests (coupon codes, order lookups) and costly ones.
 
 A fixed-window counter in the `rate_limit_window` table, so the limit holds across gunicorn
 workers and machines. Each attempt first takes one of the window's slots with a single atomic
-upsert, and a successful attempt gives its slot back: the count is the client's failures plus
-the attempts still running, so a shopper who gets a code right is never held back by it, and a
-burst of concurrent guesses cannot run more than the limit allows.
+upsert (`spend_attempt`), so a burst of concurrent requests cannot run more than the limit
+allows. What counts depends on the caller:
+- guessable requests count failures (`failures_limited`): a successful attempt gives its slot
+  back, so the count is the client's failures plus the attempts still running, and a shopper
+  who gets a code right is never held back by it;
+- costly requests (each one a call to Klarna) count every attempt: the caller spends one and
+  never gives it back.
 
 Clients are told apart by a keyed hash (HMAC with SECRET_KEY) of their address, so the table
 never holds an IP address; an IPv6 client counts by its /64, the block one subscriber gets.
@@ -49,10 +53,10 @@ CLOCK_KEY = "rate_limit_clock"
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `failures` failed attempts at `action` per client in each fixed `window`."""
+    """At most `allowed` counted attempts at `action` per client in each fixed `window`."""
 
     action: str
-    failures: int
+    allowed: int
     window: timedelta
     message: str  # shown to the shopper; {wait} becomes e.g. "12 minutes"
 
@@ -72,6 +76,16 @@ ORDER_LOOKUPS = Limit(
     5,
     timedelta(minutes=15),
     "You have tried to find an order too many times. Please wait {wait} and try again.",
+)
+
+# Every recheck reads the Klarna session (checkout.js asks once per widget that cannot load
+# its session), so each one counts: a shopper needs a few, 30 in a quarter of an hour is a
+# script spending the shop's Klarna calls.
+SESSION_RECHECKS = Limit(
+    "session_recheck",
+    30,
+    timedelta(minutes=15),
+    "Klarna was asked to check your payment too often. Please wait {wait} and reload the page.",
 )
 
 
@@ -103,7 +117,10 @@ def init_app(app: Flask) -> None:
 
 
 def spend_attempt(limit: Limit, address: str | None) -> Attempt:
-    """Take one of the client's attempts in the current window, or raise RateLimited."""
+    """Take one of the client's attempts in the current window, or raise RateLimited.
+
+    Spent alone, it limits every attempt; `give_back` after a success counts only failures.
+    """
     now = current_app.extensions[CLOCK_KEY]()
     start = window_start(now, limit.window)
     key = client_key(address)
@@ -121,8 +138,8 @@ def spend_attempt(limit: Limit, address: str | None) -> Attempt:
         ).scalar_one()
         if attempts == 1:
             prune(connection, limit, start)
-    if attempts > limit.failures:
-        if attempts == limit.failures + 1:  # once per window, not once per refused request
+    if attempts > limit.allowed:
+        if attempts == limit.allowed + 1:  # once per window, not once per refused request
             log.warning("rate_limited action=%s client=%s", limit.action, key[:12])
         retry_after = math.ceil((start + limit.window - now).total_seconds())
         wait = max(1, math.ceil(retry_after / 60))

@@ -1,7 +1,8 @@
 """Cart pages: show the cart, add, change and remove items, apply and remove a coupon.
 
 Each POST parses one form, calls one service function and redirects (post/redirect/get);
-a refused request flashes the service's message and changes nothing.
+a refused request flashes the service's message and changes nothing. While the cart's order
+is being placed every change is refused (`editable_cart`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQ
 from storefront.services import carts, checkout
 from storefront.services.rate_limits import COUPON_CODES, failures_limited
 from storefront.views.responses import flash_form_errors, redirect_back, run_service
-from storefront.views.shopper import current_cart, current_or_new_cart, today
+from storefront.views.shopper import current_cart, current_or_new_cart, editable_cart, today
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -54,7 +55,7 @@ def add() -> Response:
 def change_quantity(sku: str) -> Response:
     """Set a line's quantity."""
     form = ChangeQuantityForm()
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None:
@@ -68,7 +69,7 @@ def change_quantity(sku: str) -> Response:
 def remove(sku: str) -> Response:
     """Remove a product from the cart."""
     form = ActionForm()
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
         run_service(carts.remove_item, cart, sku, done="Removed from your cart.")
     else:
@@ -80,7 +81,7 @@ def remove(sku: str) -> Response:
 def apply_coupon() -> Response:
     """Apply a coupon code to the cart."""
     form = ApplyCouponForm()
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None or not cart.lines:
@@ -96,7 +97,7 @@ def apply_coupon() -> Response:
 def remove_coupon() -> Response:
     """Take the coupon off the cart."""
     form = ActionForm()
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
         run_service(checkout.remove_coupon, cart, done="Coupon removed.")
     return redirect_back("cart.show")

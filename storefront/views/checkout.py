@@ -21,7 +21,7 @@ from storefront.views.responses import (
     save_details_from,
     step_url,
 )
-from storefront.views.shopper import current_cart, current_market, today
+from storefront.views.shopper import current_cart, current_market, editable_cart, today
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 
@@ -34,8 +34,8 @@ class StepNotReady(Exception):
 
 
 def cart_at(step: CheckoutStep) -> tuple[Cart, CheckoutOverview]:
-    """The locked cart and its overview, if the checkout has reached `step`."""
-    cart = current_cart(for_update=True)
+    """The locked cart and its overview, if the checkout has reached `step` (and may change)."""
+    cart = editable_cart()
     if cart is None:
         flash("Your cart is empty.", "error")
         raise StepNotReady(redirect(url_for("cart.show")))

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from storefront.klarna.call_log import scrub
 from storefront.klarna.client import CORRELATION_HEADER
-from storefront.models import KlarnaCallKind
+from storefront.klarna_call_models import KlarnaCallKind
 from storefront.services.klarna_calls import calls_of_payment, payment_of_cart, record_call
 from storefront.views.shopper import current_cart
 

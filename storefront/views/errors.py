@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template
+from flask import Flask, flash, jsonify, make_response, redirect, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from storefront.extensions import db
+from storefront.services.errors import OrderBeingConfirmed
 from storefront.services.rate_limits import RateLimited
 from storefront.views.responses import as_json, wants_json
-from storefront.views.shopper import leave_database_out_of_header
+from storefront.views.shopper import leave_database_out_of_header, remember_order
 
 # Seconds a shopper (or Klarna's callback) is asked to wait when the database is overloaded.
 BUSY_RETRY_AFTER_SECONDS = "5"
@@ -41,6 +42,19 @@ def init_app(app: Flask) -> None:
         response.status_code = 429
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
+
+    @app.errorhandler(OrderBeingConfirmed)
+    def order_being_confirmed(error: OrderBeingConfirmed) -> Response:
+        # The cart's owner placed this order (its cart cookie proves it): show them its page.
+        remember_order(error.number)
+        order_page = url_for("orders.confirmation", number=error.number)
+        if wants_json():
+            # checkout.js shows the messages, then follows `redirect` to the order page.
+            answer = jsonify(messages=as_json([("error", error.user_message)]), redirect=order_page)
+            answer.status_code = 409
+            return answer
+        flash(error.user_message, "error")
+        return redirect(order_page, 303)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

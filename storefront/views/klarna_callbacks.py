@@ -72,7 +72,8 @@ def authorization() -> tuple[Response, int]:
     The first callback for a session answers 200 with its order; a replay after that, or a
     token the order was not placed with, 409 with nothing changed; an authorization that
     cannot become an order, 409. 503 asks Klarna to call again later (the order is still
-    being placed, or Klarna could not be reached).
+    being placed, or Klarna could not be reached). Copies arriving at the same instant get
+    one 200 between them, on any database (see `place_from_callback`).
     """
     ids = ids_in_body("authorization_token", "session_id")
     if ids is None:

@@ -10,7 +10,7 @@ from storefront.markets import MARKETS
 from storefront.services import carts
 from storefront.services.errors import ShopError
 from storefront.views.responses import redirect_back
-from storefront.views.shopper import current_cart, remember_market
+from storefront.views.shopper import editable_cart, remember_market
 
 bp = Blueprint("market", __name__)
 
@@ -23,7 +23,7 @@ def switch() -> Response:
         flash("Please choose one of the countries listed.", "error")
         return redirect_back("catalog.index")
     market = MARKETS[form.market.data]
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     try:
         notices = carts.switch_market(cart, market.code) if cart else []
     except ShopError as error:

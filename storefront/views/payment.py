@@ -43,7 +43,12 @@ from storefront.services.klarna_session import PaymentPage, recheck_session, sta
 from storefront.services.order_lookup import find_payment
 from storefront.services.order_placement import place_order
 from storefront.services.payments import record_decline
-from storefront.services.rate_limits import COUPON_CODES, failures_limited
+from storefront.services.rate_limits import (
+    COUPON_CODES,
+    SESSION_RECHECKS,
+    failures_limited,
+    spend_attempt,
+)
 from storefront.views.responses import (
     Message,
     as_json,
@@ -52,7 +57,13 @@ from storefront.views.responses import (
     step_url,
     wants_json,
 )
-from storefront.views.shopper import CART_KEY, current_cart, remember_order, today
+from storefront.views.shopper import (
+    CART_KEY,
+    current_cart,
+    editable_cart,
+    remember_order,
+    today,
+)
 
 bp = Blueprint("payment", __name__, url_prefix="/checkout/payment")
 
@@ -192,13 +203,15 @@ def cart_edit(form_for: FormFor, refused: Refusal = answer_refused) -> Callable[
 
     The function gets the locked cart, the validated form and the URL's values; it calls one
     service (which raises ShopError to refuse) and returns what to tell the shopper, or None.
+    While the cart's order is being placed the edit is refused before anything is read
+    (`editable_cart`: 409, see storefront.views.errors).
     The view answers every outcome through `edited`, or `refused` with the form.
     """
 
     def decorate(apply: Callable[..., str | None]) -> EditView:
         @wraps(apply)
         def view(**values: Any) -> Response | str:
-            cart = current_cart(for_update=True)
+            cart = editable_cart()
             form = form_for(cart)
             if form is None:
                 return edited(None, [("error", EMPTY_CART_MESSAGE)])
@@ -310,7 +323,11 @@ def details(cart: Cart, form: DetailsForm) -> str:
 @bp.post("/session")
 @cart_edit(posted(ActionForm))
 def recheck(cart: Cart, form: ActionForm) -> None:
-    """checkout.js could not load the widget: replace the session if Klarna dropped it."""
+    """checkout.js could not load the widget: replace the session if Klarna dropped it.
+
+    Each recheck is a Klarna read, so every one counts against the client's limit (429).
+    """
+    spend_attempt(SESSION_RECHECKS, request.remote_addr)
     recheck_session(cart)
 
 

@@ -46,9 +46,21 @@ def current_cart(*, for_update: bool = False) -> Cart | None:
     return carts.find_cart(session.get(CART_KEY), for_update=for_update)
 
 
+def editable_cart() -> Cart | None:
+    """The session's cart, locked for a change; OrderBeingConfirmed while its order is placed.
+
+    Every view that changes the cart gets it here, so no change slips in while Klarna is
+    being asked to make the order (the app answers OrderBeingConfirmed: storefront.views.errors).
+    """
+    cart = current_cart(for_update=True)
+    if cart is not None:
+        carts.require_editable(cart)
+    return cart
+
+
 def current_or_new_cart() -> Cart:
     """The session's cart (locked for a change), creating one in the current market if needed."""
-    cart = current_cart(for_update=True)
+    cart = editable_cart()
     if cart is None:
         cart = carts.create_cart(current_market())
         session[CART_KEY] = cart.token

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from storefront.extensions import db
-from storefront.models import KlarnaCall, Order, Payment
+from storefront.klarna_call_models import KlarnaCall
+from storefront.models import Order, Payment
 from storefront.services.klarna_calls import calls_of_order
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer

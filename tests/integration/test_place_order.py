@@ -129,9 +129,37 @@ def test_place_order_refuses_a_cart_changed_after_authorize_and_cancels_the_toke
     authorization = emulator_of(emulator_server).store.authorizations[token]
     assert response.headers["Location"] == "/checkout/payment"
     assert "Your order changed after you confirmed it with Klarna" in page
-    assert klarna_operations(emulator_server, since=before) == ["cancel_authorization"]
+    # Klarna is asked first whether the token is this session's (see cancel_authorization).
+    assert klarna_operations(emulator_server, since=before) == [
+        "read_session",
+        "cancel_authorization",
+    ]
     assert authorization.status == "cancelled"
     assert orders_in(seeded) == []
+
+
+@pytest.mark.parametrize(
+    "posted_session", ["theirs", "mine"], ids=["session-mismatch", "own-session-stale-page"]
+)
+def test_place_order_never_cancels_another_shoppers_token(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, posted_session: str
+) -> None:
+    """A leaked token posted with the victim's session, or with the poster's own one."""
+    victim: ShopClient = seeded.test_client()  # type: ignore[assignment]
+    theirs = open_payment_page(victim, "GB")
+    token = authorize(emulator_server, theirs)["authorization_token"]
+    mine = open_payment_page(client, "GB", (("TEE-ORG", 2),))
+    before = last_request_id(emulator_server)
+    # Theirs: the victim's own session (not this cart's). Mine: this cart's session, with a
+    # fingerprint the page did not give (as if the cart changed after authorize).
+    stale = {**mine, "purchase_fingerprint": theirs["purchase_fingerprint"]}
+    forged = theirs if posted_session == "theirs" else stale
+    response = place(client, forged, token)
+    assert response.status_code == 303 and not orders_in(seeded)
+    assert "cancel_authorization" not in klarna_operations(emulator_server, since=before)
+    assert emulator_of(emulator_server).store.authorizations[token].status != "cancelled"
+    assert place(victim, theirs, token).status_code == 303  # the victim still pays with it
+    assert [order["status"] for order in orders_in(seeded)] == [OrderStatus.PAID]
 
 
 def test_callback_for_a_changed_cart_gets_409_releases_the_claim_and_lets_the_token_lapse(

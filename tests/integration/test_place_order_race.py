@@ -18,7 +18,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from storefront.extensions import db
-from storefront.models import Order, OrderStatus, Payment
+from storefront.models import Order, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services import order_lookup
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
@@ -35,6 +35,7 @@ PLACE_PATH = "/checkout/payment/place"
 CALLBACK_STATUSES = (200, 409)
 RACE_SESSIONS = 20
 ATTEMPTS_PER_SESSION = 50
+CALLBACK_COPIES = 8
 RACE_SEED = 20261122  # which attempts are browsers and which callbacks: the same every run
 
 
@@ -126,6 +127,30 @@ def test_place_order_racing_attempts_make_exactly_one_order(
     assert len(emulator_of(emulator_server).store.orders) == 1
     assert klarna_operations(emulator_server).count("create_order") == 1
     assert_answers_are_defined(responses, orders[racers.session_id])
+
+
+@pytest.mark.parametrize("placed_by_browser", [False, True], ids=["unplaced", "placed"])
+def test_simultaneous_identical_callbacks_are_answered_with_the_order_once(
+    seeded: Flask, emulator_server: LiveServer, placed_by_browser: bool
+) -> None:
+    """Eight copies of one authorization callback: one 200, the rest replays (or busy)."""
+    racers = Racers.ready(seeded, emulator_server)
+    if placed_by_browser:
+        assert racers.browser().status_code == 303
+
+    responses = run_together([racers.klarna] * CALLBACK_COPIES)
+
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses[200] == 1, statuses
+    assert set(statuses) <= {200, 409, 503}, statuses
+    for response in responses:
+        if response.status_code == 503:  # still placing: Klarna is asked to call again
+            assert response.headers["Retry-After"]
+    with seeded.app_context():
+        kinds = db.session.scalars(sa.select(PaymentEvent.kind)).all()
+    assert kinds.count(PaymentEventKind.CALLBACK_CONFIRMED) == 1
+    assert list(placed_orders(seeded)) == [racers.session_id]
+    assert klarna_operations(emulator_server).count("create_order") == 1
 
 
 def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(

@@ -1,4 +1,4 @@
-"""Rate limits on guessing: coupon codes (cart and payment page) and order lookups.
+"""Rate limits on guessing (coupon codes, order lookups) and on Klarna reads (session rechecks).
 
 Time is moved by replacing the app's rate-limit clock, never by sleeping. Runs on the run's
 database (SQLite, or PostgreSQL with TEST_DATABASE_URL), because the counter's atomic upsert
@@ -24,6 +24,7 @@ from storefront.services.rate_limits import (
     CLOCK_KEY,
     COUPON_CODES,
     ORDER_LOOKUPS,
+    SESSION_RECHECKS,
     Limit,
     client_network,
 )
@@ -94,7 +95,7 @@ def look_up(client: ShopClient, form: dict[str, str] = WRONG_LOOKUP) -> TestResp
 
 def use_up(limit: Limit, attempt: Callable[[], TestResponse]) -> None:
     """Make every failed attempt the limit allows; none of them is refused."""
-    for _ in range(limit.failures):
+    for _ in range(limit.allowed):
         assert attempt().status_code != 429
 
 
@@ -135,7 +136,7 @@ def test_coupons_that_apply_do_not_count_against_the_shopper(
     seeded: Flask, client: ShopClient, clock: Clock
 ) -> None:
     add(client, "TEE-ORG", 2)
-    for _ in range(COUPON_CODES.failures + 1):
+    for _ in range(COUPON_CODES.allowed + 1):
         assert client.post_form("/cart/coupon", {"code": "WELCOME10"}).status_code == 302
         client.post_form("/cart/coupon/remove")
     use_up(COUPON_CODES, lambda: client.post_form("/cart/coupon", {"code": "GUESS"}))
@@ -180,6 +181,26 @@ def test_payment_page_edit_gets_the_limit_as_its_json_answer_and_nothing_changes
     assert coupon_code_of(seeded, client) == "WELCOME10"
 
 
+def test_session_rechecks_count_every_request_and_then_get_429_without_reading_klarna(
+    seeded: Flask, client: ShopClient, clock: Clock, emulator_server: LiveServer
+) -> None:
+    open_payment_page(client, "GB")
+    before = last_request_id(emulator_server)
+    for _ in range(SESSION_RECHECKS.allowed):  # each one succeeds, and each one counts
+        assert "payment" in edit(client, "session")
+    reads = klarna_operations(emulator_server, since=before).count("read_session")
+    assert reads == SESSION_RECHECKS.allowed
+    before = last_request_id(emulator_server)
+    refused = client.post_form("/checkout/payment/session", headers=JSON_HEADERS)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == str(15 * 60)
+    text = SESSION_RECHECKS.message.format(wait="15 minutes")
+    assert refused.get_json() == {"messages": [{"category": "error", "text": text}]}
+    assert klarna_operations(emulator_server, since=before) == []
+    clock.advance(SESSION_RECHECKS.window)
+    assert "payment" in edit(client, "session")
+
+
 def test_order_lookup_misses_trip_the_limit_even_for_the_right_order(
     seeded: Flask, client: ShopClient, clock: Clock, emulator_server: LiveServer
 ) -> None:
@@ -194,7 +215,7 @@ def test_order_lookup_misses_trip_the_limit_even_for_the_right_order(
     clock.advance(ORDER_LOOKUPS.window)
     assert look_up(stranger, right).headers["Location"] == f"/orders/{number}"
     # The shopper's own successful lookups never count.
-    for _ in range(ORDER_LOOKUPS.failures + 1):
+    for _ in range(ORDER_LOOKUPS.allowed + 1):
         assert look_up(client_at(seeded, "192.0.2.1"), right).status_code == 302
 
 
@@ -236,14 +257,14 @@ def test_limit_holds_across_two_workers_sharing_the_database(
     seeded: Flask, clock: Clock, make_worker: Callable[..., Flask]
 ) -> None:
     first, second = client_at(seeded, "203.0.113.5"), client_at(make_worker(), "203.0.113.5")
-    for attempt in range(ORDER_LOOKUPS.failures):
+    for attempt in range(ORDER_LOOKUPS.allowed):
         assert look_up(first if attempt % 2 else second).status_code == 200
     assert look_up(first).status_code == 429
     assert look_up(second).status_code == 429
 
 
 def test_concurrent_burst_runs_no_more_attempts_than_the_limit(seeded: Flask, clock: Clock) -> None:
-    burst = 4 * ORDER_LOOKUPS.failures
+    burst = 4 * ORDER_LOOKUPS.allowed
     clients = [client_at(seeded, "203.0.113.9") for _ in range(burst)]
     forms = [{**WRONG_LOOKUP, "csrf_token": client.csrf_token()} for client in clients]
     barrier = threading.Barrier(burst)
@@ -265,8 +286,8 @@ def test_concurrent_burst_runs_no_more_attempts_than_the_limit(seeded: Flask, cl
     for thread in threads:
         thread.join(timeout=60)
     assert not failures, failures
-    assert sorted(statuses) == [200] * ORDER_LOOKUPS.failures + [429] * (
-        burst - ORDER_LOOKUPS.failures
+    assert sorted(statuses) == [200] * ORDER_LOOKUPS.allowed + [429] * (
+        burst - ORDER_LOOKUPS.allowed
     )
     with seeded.app_context():
         assert db.session.scalars(sa.select(RateLimitWindow.attempts)).all() == [burst]

@@ -45,7 +45,7 @@ WRONG_LOOKUP = {"number": "FF-XXXX-XXXX", "email": "nobody@example.com"}
 def rate_limited(app: Flask, client: ShopClient) -> TestResponse:
     """Use up the order lookup limit; the refused request's response."""
     app.extensions[CLOCK_KEY] = lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    for _ in range(ORDER_LOOKUPS.failures):
+    for _ in range(ORDER_LOOKUPS.allowed):
         client.post_form("/orders/lookup", WRONG_LOOKUP)
     return client.post_form("/orders/lookup", WRONG_LOOKUP)
 
