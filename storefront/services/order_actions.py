@@ -109,6 +109,8 @@ def run(sent: SentAction) -> OrderAction:
 
 def start_action(order: Order, request: ActionRequest, requested_by: str) -> SentAction:
     """Commit the action as PENDING with its key; or take over the same unconfirmed action."""
+    if not hold_unchanged(order):
+        raise ActionInProgress("This order changed meanwhile: reload it and look again.")
     pending = pending_action(order.id)
     if pending is not None:
         if same_intent(pending, request):
@@ -147,6 +149,35 @@ def start_action(order: Order, request: ActionRequest, requested_by: str) -> Sen
     sent = sent_action(order, action)
     db.session.commit()
     return sent
+
+
+def hold_unchanged(order: Order) -> bool:
+    """Take the order's row if it still has the status and amounts the shop's checks read.
+
+    The no-op guarded UPDATE is the transaction's first write: it holds the row (on SQLite,
+    the database) until the action is committed, and fails if another action settled since
+    the checks, so an action is never started on what the order no longer is.
+    """
+    written = cast(
+        sa.CursorResult[Any],
+        db.session.execute(
+            sa.update(Order)
+            .where(
+                Order.id == order.id,
+                Order.status == order.status,
+                Order.captured_minor == order.captured_minor,
+                Order.refunded_minor == order.refunded_minor,
+                Order.released_minor == order.released_minor,
+                Order.authorization_expires_at.is_not_distinct_from(order.authorization_expires_at),
+            )
+            .values(status=Order.status)
+            .execution_options(synchronize_session=False),
+        ),
+    )
+    if written.rowcount != 1:
+        db.session.rollback()
+        return False
+    return True
 
 
 def pending_action(order_id: int) -> OrderAction | None:

@@ -50,7 +50,9 @@ def upgrade():
         ),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["order_id"], ["order.id"], name=op.f("fk_order_action_order_id_order"),
+            ["order_id"],
+            ["order.id"],
+            name=op.f("fk_order_action_order_id_order"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_action")),
@@ -76,12 +78,16 @@ def upgrade():
             name=op.f("ck_settled_line_capture_or_refund"),
         ),
         sa.ForeignKeyConstraint(
-            ["capture_id"], ["order_capture.id"],
-            name=op.f("fk_settled_line_capture_id_order_capture"), ondelete="CASCADE",
+            ["capture_id"],
+            ["order_capture.id"],
+            name=op.f("fk_settled_line_capture_id_order_capture"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["refund_id"], ["order_refund.id"],
-            name=op.f("fk_settled_line_refund_id_order_refund"), ondelete="CASCADE",
+            ["refund_id"],
+            ["order_refund.id"],
+            name=op.f("fk_settled_line_refund_id_order_refund"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_settled_line")),
     )
@@ -111,7 +117,9 @@ def settlement_columns(table, klarna_id):
             ["action_id"], ["order_action.id"], name=op.f(f"fk_{table}_action_id_order_action")
         ),
         sa.ForeignKeyConstraint(
-            ["order_id"], ["order.id"], name=op.f(f"fk_{table}_order_id_order"),
+            ["order_id"],
+            ["order.id"],
+            name=op.f(f"fk_{table}_order_id_order"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
