@@ -326,6 +326,8 @@ def fail(sent: SentAction, error: KlarnaError) -> NoReturn:
     kind = PaymentEventKind.ACTION_OUTCOME_UNKNOWN if unknown else PaymentEventKind.ACTION_REFUSED
     record(order.payment, kind, correlation_id=error.correlation_id, detail=f"{sent.kind}: {error}")
     db.session.commit()
+    if not unknown:
+        read_back(sent.order_id)  # whatever Klarna did before it refused, the shop shows too
     if unknown:
         raise ActionOutcomeUnknown(
             UNKNOWN_MESSAGE.format(what=what), reference=error.correlation_id

@@ -68,7 +68,9 @@ def test_ship_one_of_two_then_the_rest(seeded: Flask, emulator_server: LiveServe
         assert all(state.capturable == 0 for state in line_states(order))
 
 
-def test_refunds_by_line_and_amount_then_in_full(seeded: Flask, emulator_server: LiveServer) -> None:
+def test_refunds_by_line_and_amount_then_in_full(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
     number = placed_order(seeded, emulator_server)
     in_app(seeded, captures.capture, number)
 
@@ -95,7 +97,9 @@ def test_cancel_release_extend_and_references(seeded: Flask, emulator_server: Li
     in_app(seeded, authorization_actions.extend_authorization_time, number)
     assert klarna_order_of(seeded, emulator_server, number).expires_at > before
     in_app(seeded, authorization_actions.update_merchant_references, number, reference2="PO-7")
-    assert klarna_order_of(seeded, emulator_server, number).purchase["merchant_reference2"] == "PO-7"
+    assert (
+        klarna_order_of(seeded, emulator_server, number).purchase["merchant_reference2"] == "PO-7"
+    )
     in_app(seeded, captures.capture, number, {1: 1})
     in_app(seeded, authorization_actions.release_remaining_authorization, number)
     assert klarna_order_of(seeded, emulator_server, number).status == "CAPTURED"
@@ -182,7 +186,9 @@ def test_reconcile_records_a_capture_made_outside_the_shop(
     capture_id = made_in_portal.headers["Capture-Id"]
     assert f"{number}: captured £10.00 ({capture_id})" in first.output
     assert number not in again.output
-    assert shop_totals(seeded, number) == (1000, 0) == klarna_totals(seeded, emulator_server, number)
+    assert (
+        shop_totals(seeded, number) == (1000, 0) == klarna_totals(seeded, emulator_server, number)
+    )
     assert status_of(seeded, number) == OrderStatus.PART_CAPTURED
     with seeded.app_context():
         event = db.session.scalars(

@@ -28,7 +28,8 @@ def placed_order(
     shopper: ShopClient = app.test_client()  # type: ignore[assignment]
     pay(shopper, emulator, market, items=items)
     with app.app_context():
-        number: str = db.session.scalars(sa.select(Order.number).order_by(Order.id.desc())).first()
+        number = db.session.scalars(sa.select(Order.number).order_by(Order.id.desc())).first()
+    assert number is not None
     return number
 
 
@@ -55,7 +56,9 @@ def shop_settlements(app: Flask, number: str) -> tuple[int, int]:
         captures = db.session.scalar(
             sa.select(sa.func.count()).where(OrderCapture.order_id == order_id)
         )
-        refunds = db.session.scalar(sa.select(sa.func.count()).where(OrderRefund.order_id == order_id))
+        refunds = db.session.scalar(
+            sa.select(sa.func.count()).where(OrderRefund.order_id == order_id)
+        )
         return int(captures or 0), int(refunds or 0)
 
 
@@ -65,6 +68,7 @@ def klarna_order_of(app: Flask, emulator: LiveServer, number: str) -> Any:
         klarna_id = db.session.scalars(
             sa.select(Order.klarna_order_id).where(Order.number == number)
         ).one()
+    assert klarna_id is not None
     store = emulator_of(emulator).store
     with store.lock:
         return store.orders[klarna_id]
