@@ -29,7 +29,7 @@ from tests.support.order_management import (
     shop_settlements,
     shop_totals,
 )
-from tests.support.payment_flow import klarna_operations, last_request_id
+from tests.support.payment_flow import klarna_operations, last_request_id, pay
 
 RACERS = 20
 
@@ -196,3 +196,21 @@ def test_reconcile_records_a_capture_made_outside_the_shop(
         ).one()
         assert (event.amount_minor, event.klarna_reference) == (1000, capture_id)
         assert "outside the shop" in event.detail
+
+
+def test_the_shoppers_order_page_shows_a_captured_order(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    shopper = seeded.test_client()
+    pay(shopper, emulator_server)  # type: ignore[arg-type]
+    with seeded.app_context():
+        number = db.session.scalars(sa.select(Order.number)).one()
+
+    in_app(seeded, captures.capture, number, {0: 1})
+    part = shopper.get(f"/orders/{number}")
+    in_app(seeded, captures.capture, number)
+    whole = shopper.get(f"/orders/{number}")
+
+    assert part.status_code == whole.status_code == 200
+    assert "Your order is on its way" in part.get_data(as_text=True)
+    assert "Your order has shipped" in whole.get_data(as_text=True)
