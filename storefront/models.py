@@ -187,6 +187,19 @@ class OrderStatus(StrEnum):
     ON_HOLD = "on_hold"  # Klarna is reviewing it (fraud_status PENDING); do not ship
     REJECTED = "rejected"  # Klarna refused it (fraud_status REJECTED, at once or after review)
     CANCELLED = "cancelled"  # the merchant cancelled it; nothing Klarna says revives it
+    PART_CAPTURED = "part_captured"  # some of it shipped and captured; the rest still authorized
+    CAPTURED = "captured"  # all of it captured (or the uncaptured rest released): the shop is paid
+    PART_REFUNDED = "part_refunded"  # some captured money was given back
+    REFUNDED = "refunded"  # everything captured was given back and nothing is left to capture
+    EXPIRED = "expired"  # the authorization ran out before anything was captured
+
+
+MONEY_STEPS = (
+    OrderStatus.PART_CAPTURED,
+    OrderStatus.CAPTURED,
+    OrderStatus.PART_REFUNDED,
+    OrderStatus.REFUNDED,
+)
 
 
 class InvalidTransition(Exception):
@@ -233,12 +246,20 @@ class Order(Model):
     # attempt died, or gave up not knowing Klarna's answer) another attempt may take the claim
     # over and send `klarna_order_request` again. None: not held (an order claimed before 0004).
     claim_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Money moved after the purchase, kept equal to Klarna's order (services.order_actions).
+    captured_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    refunded_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    released_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # Klarna's capture deadline (`expires_at`), once read back; extend-authorization-time moves it.
+    authorization_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )
 
     # Klarna docs (fraud_status and the pending-order review):
     # https://docs.klarna.com/payments/after-payments/order-management/more-actions/pending-orders
+    # Money moves only forward along MONEY_STEPS, possibly skipping steps (reconcile may find
+    # a capture and its refund at once); services.order_rules applies Klarna's capture rules.
     ALLOWED_TRANSITIONS: ClassVar[dict[OrderStatus, frozenset[OrderStatus]]] = {
         OrderStatus.PLACING: frozenset(
             {OrderStatus.PAID, OrderStatus.ON_HOLD, OrderStatus.REJECTED}
@@ -246,9 +267,14 @@ class Order(Model):
         OrderStatus.ON_HOLD: frozenset(
             {OrderStatus.PAID, OrderStatus.REJECTED, OrderStatus.CANCELLED}
         ),
-        OrderStatus.PAID: frozenset({OrderStatus.CANCELLED}),
+        OrderStatus.PAID: frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED, *MONEY_STEPS}),
+        OrderStatus.PART_CAPTURED: frozenset(MONEY_STEPS[1:]),
+        OrderStatus.CAPTURED: frozenset(MONEY_STEPS[2:]),
+        OrderStatus.PART_REFUNDED: frozenset(MONEY_STEPS[3:]),
+        OrderStatus.REFUNDED: frozenset(),
         OrderStatus.REJECTED: frozenset(),
         OrderStatus.CANCELLED: frozenset(),
+        OrderStatus.EXPIRED: frozenset(),
     }
 
     payment: Mapped[Payment] = relationship(back_populates="order")
@@ -321,6 +347,17 @@ class PaymentEventKind(StrEnum):
     FRAUD_DECISION = "fraud_decision"
     NOTIFICATION_IGNORED = "notification_ignored"
     DECLINED = "declined"
+    # Order management: the shop's own actions, or found by reconcile (made outside the shop).
+    CAPTURED = "captured"
+    REFUNDED = "refunded"
+    ORDER_CANCELLED = "order_cancelled"
+    AUTHORIZATION_RELEASED = "authorization_released"
+    AUTHORIZATION_EXTENDED = "authorization_extended"
+    AUTHORIZATION_EXPIRED = "authorization_expired"
+    REFERENCES_UPDATED = "references_updated"
+    SHIPPING_INFO_ADDED = "shipping_info_added"
+    ACTION_REFUSED = "action_refused"
+    ACTION_OUTCOME_UNKNOWN = "action_outcome_unknown"
 
 
 CALLBACK_CONFIRMED = PaymentEventKind.CALLBACK_CONFIRMED.value

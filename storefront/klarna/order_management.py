@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .client import Answer, KlarnaClient, path_for, unreadable_answer
+from .client import Answer, KlarnaClient, correlation_id, path_for, unreadable_answer
 from .results import CreatedResource
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
@@ -34,12 +34,15 @@ class OrderManagement:
         *,
         idempotency_key: str,
         order_lines: list[Mapping[str, Any]] | None = None,
+        shipping_info: list[Mapping[str, str]] | None = None,
     ) -> CreatedResource:
         """POST …/captures: capture all or part of the order (201, `Capture-Id` header).
 
         Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/capture-and-track-orders
         """
-        body = amount_body("captured_amount", captured_amount_minor, order_lines)
+        body = amount_body(
+            "captured_amount", captured_amount_minor, order_lines, shipping_info=shipping_info
+        )
         answer = self._write("capture_order", "POST", order_id, "/captures", idempotency_key, body)
         return created_resource("capture_order", answer, "Capture-Id")
 
@@ -50,14 +53,33 @@ class OrderManagement:
         *,
         idempotency_key: str,
         order_lines: list[Mapping[str, Any]] | None = None,
+        description: str | None = None,
     ) -> CreatedResource:
         """POST …/refunds: refund captured money (201, `Refund-Id` header).
 
         Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/refund-orders-and-manage-authorizations
         """
-        body = amount_body("refunded_amount", refunded_amount_minor, order_lines)
+        body = amount_body(
+            "refunded_amount", refunded_amount_minor, order_lines, description=description
+        )
         answer = self._write("refund_order", "POST", order_id, "/refunds", idempotency_key, body)
         return created_resource("refund_order", answer, "Refund-Id")
+
+    def add_capture_shipping_info(
+        self,
+        order_id: str,
+        capture_id: str,
+        shipping_info: list[Mapping[str, str]],
+        *,
+        idempotency_key: str,
+    ) -> None:
+        """POST …/captures/{capture_id}/shipping-info: add tracking to an earlier capture (204).
+
+        Klarna docs: https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/capture-and-track-orders
+        """
+        suffix = path_for("/captures/{capture_id}/shipping-info", capture_id=capture_id)
+        body = {"shipping_info": shipping_info}
+        self._write("add_capture_shipping_info", "POST", order_id, suffix, idempotency_key, body)
 
     def cancel_order(self, order_id: str, *, idempotency_key: str) -> None:
         """POST …/cancel: cancel an order that has no captures."""
@@ -133,12 +155,16 @@ class OrderManagement:
 
 
 def amount_body(
-    amount_field: str, amount_minor: int, order_lines: list[Mapping[str, Any]] | None
+    amount_field: str,
+    amount_minor: int,
+    order_lines: list[Mapping[str, Any]] | None,
+    **optional: Any,
 ) -> dict[str, Any]:
-    """The body of a capture or refund: the amount, and the order lines when given."""
+    """The body of a capture or refund: the amount, and the lines and other fields when given."""
     body: dict[str, Any] = {amount_field: amount_minor}
     if order_lines is not None:
         body["order_lines"] = order_lines
+    body.update({name: value for name, value in optional.items() if value})
     return body
 
 
@@ -147,4 +173,4 @@ def created_resource(operation: str, answer: Answer, id_header: str) -> CreatedR
     resource_id = answer.headers.get(id_header)
     if not resource_id:
         raise unreadable_answer(operation, answer, f"has no {id_header} header")
-    return CreatedResource(resource_id, answer.headers.get("Location"))
+    return CreatedResource(resource_id, answer.headers.get("Location"), correlation_id(answer))

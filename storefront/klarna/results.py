@@ -152,7 +152,8 @@ class OrderDetails:
 
 @dataclass(frozen=True)
 class CreatedResource:
-    """A capture or refund Klarna created: its id (from the `*-Id` header) and location."""
+    """A capture or refund Klarna created: its id (`*-Id` header), location and call's id."""
 
     resource_id: str
     location: str | None
+    correlation_id: str | None = None
