@@ -55,7 +55,7 @@ def test_ship_one_of_two_then_the_rest(seeded: Flask, emulator_server: LiveServe
 
     klarna = klarna_order_of(seeded, emulator_server, number)
     assert klarna.status == "PART_CAPTURED"
-    assert klarna.captures[0].details["shipping_info"][0]["tracking_number"] == "JD0123"
+    assert klarna.captures[0].shipping_info[0]["tracking_number"] == "JD0123"
     assert shop_totals(seeded, number) == klarna_totals(seeded, emulator_server, number)
     assert status_of(seeded, number) == OrderStatus.PART_CAPTURED
     in_app(seeded, captures.capture, number)
@@ -66,6 +66,20 @@ def test_ship_one_of_two_then_the_rest(seeded: Flask, emulator_server: LiveServe
     with seeded.app_context():
         order = db.session.scalars(sa.select(Order).where(Order.number == number)).one()
         assert all(state.capturable == 0 for state in line_states(order))
+
+
+def test_tracking_added_to_an_earlier_capture(seeded: Flask, emulator_server: LiveServer) -> None:
+    number = placed_order(seeded, emulator_server)
+    in_app(seeded, captures.capture, number, {0: 1})
+    capture_id = klarna_order_of(seeded, emulator_server, number).captures[0].capture_id
+    later = captures.ShippingInfo("PostNord", "PickUpPoint", "PN42", "https://track.example/PN42")
+
+    in_app(seeded, captures.add_shipping_info, number, capture_id, later, requested_by="ann")
+
+    shipped = klarna_order_of(seeded, emulator_server, number).captures[0].shipping_info
+    assert [entry["tracking_number"] for entry in shipped] == ["PN42"]
+    with pytest.raises(OrderActionError):
+        in_app(seeded, captures.add_shipping_info, number, "no-such-capture", later)
 
 
 def test_refunds_by_line_and_amount_then_in_full(
