@@ -1,11 +1,15 @@
-"""Flask CLI commands: `flask --app storefront seed`."""
+"""Flask CLI commands: `flask --app storefront seed` and `flask --app storefront admin create`."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from storefront.seed import seed_demo_data
+from storefront.services.admin_accounts import AccountRefused, create_admin
+
+admin_group = AppGroup("admin", help="Manage the admin area's accounts.")
 
 
 @click.command("seed")
@@ -15,6 +19,19 @@ def seed_command() -> None:
     click.echo(f"Demo catalog seeded ({created} new products).")
 
 
+@admin_group.command("create")
+@click.argument("username")
+@click.password_option(help="Asked for, hidden and twice; on the command line others may see it.")
+def create_admin_command(username: str, password: str) -> None:
+    """Create an admin account; the password is asked for, hidden, and confirmed."""
+    try:
+        create_admin(username, password)
+    except AccountRefused as error:
+        raise click.ClickException(error.user_message) from None
+    click.echo(f"Admin {username.strip()!r} created. Sign in at /admin/login.")
+
+
 def init_app(app: Flask) -> None:
     """Register the storefront's CLI commands."""
     app.cli.add_command(seed_command)
+    app.cli.add_command(admin_group)

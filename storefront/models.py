@@ -218,6 +218,8 @@ class Order(Model):
     klarna_order_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     klarna_fraud_status: Mapped[str | None] = mapped_column(sa.String(16))
     klarna_payment_method: Mapped[str | None] = mapped_column(sa.String(32))
+    # When Klarna's authorization runs out (Order Management's expires_at), as last read back.
+    klarna_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     status: Mapped[str] = mapped_column(sa.String(16))  # an OrderStatus
     market: Mapped[str] = mapped_column(sa.String(2))
     currency: Mapped[str] = mapped_column(sa.String(3))

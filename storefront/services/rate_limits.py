@@ -1,4 +1,4 @@
-"""Limits on guessable requests (coupon codes, order lookups): failed attempts per client.
+"""Limits on guessable requests (coupons, order lookups, admin passwords): failures per client.
 
 A fixed-window counter in the `rate_limit_window` table, so the limit holds across gunicorn
 workers and machines. Each attempt first takes one of the window's slots with a single atomic
@@ -72,6 +72,15 @@ ORDER_LOOKUPS = Limit(
     5,
     timedelta(minutes=15),
     "You have tried to find an order too many times. Please wait {wait} and try again.",
+)
+
+# Admin passwords: ten misses in a quarter of an hour is more than typos (the limit counts
+# failures per client address, as for coupons; a success gives its slot back).
+ADMIN_LOGINS = Limit(
+    "admin_login",
+    10,
+    timedelta(minutes=15),
+    "Too many failed sign-ins. Please wait {wait} and try again.",
 )
 
 
