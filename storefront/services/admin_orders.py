@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 MAX_PAGE = 10_000
 # Klarna authorizations last 28 days by default; a week's notice leaves time to ship and
 # capture or to extend. Klarna docs:
-# https://docs.klarna.com/payments/after-payments/order-management/manage-orders-with-the-api/extend-authorization-time
+# https://docs.klarna.com/order-management/manage-orders-with-the-api/refund-and-extend-orders/extend-order-authorization/
 EXPIRY_NOTICE = timedelta(days=7)
 # Orders whose authorization still waits to be captured.
 AWAITING_CAPTURE = frozenset({OrderStatus.PAID})

@@ -158,3 +158,10 @@ def test_sign_in_goes_back_only_to_an_admin_page(app: Flask, client: ShopClient)
             f"/admin/login?next={target}", {"username": "merchant", "password": ADMIN_PASSWORD}
         )
         assert response.headers["Location"] == landing
+
+
+def test_admin_pages_are_never_cached(app: Flask, client: ShopClient) -> None:
+    create_account(app)
+    assert client.get("/admin/login").headers["Cache-Control"] == "no-store"
+    sign_in(client)
+    assert client.get("/admin/orders").headers["Cache-Control"] == "no-store"
