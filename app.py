@@ -22,7 +22,7 @@ import socket
 import sys
 import threading
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
@@ -35,6 +35,9 @@ from storefront.config import (
     require_pair,
 )
 from storefront.klarna.sdk import SDK_PATH
+
+if TYPE_CHECKING:
+    from storefront.services.admin_accounts import DemoLogin
 
 INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
@@ -150,8 +153,8 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
 
 
-def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
-    """Bind the storefront and the emulator (offline); migrate and seed; return the servers."""
+def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGIServer], DemoLogin]:
+    """Bind the storefront and the emulator (offline); migrate and seed; the servers and login."""
     from klarna_emulator import create_app as create_emulator
     from klarna_emulator.config import allowed_hosts_for
     from storefront import SHOP_NAME, create_app
@@ -184,7 +187,7 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
                 KLARNA_TEST_DATA=True,  # the payment page lists the emulator's test shoppers
             )
         app = create_app(defaults=defaults)
-        prepare_database(app)
+        admin = prepare_database(app)
         servers = [serve(shop_socket, app)]
         if offline:
             # The credentials the shop validated are the ones the emulator accepts. The shop never
@@ -198,15 +201,16 @@ def start(args: argparse.Namespace, control_token: str) -> list[BaseWSGIServer]:
                 ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
             )
             servers.append(serve(emulator_socket, create_emulator(emulator_config)))
-    return servers
+    return servers, admin
 
 
-def prepare_database(app: Any) -> None:
-    """Apply the migrations and seed the demo catalog."""
+def prepare_database(app: Any) -> DemoLogin:
+    """Apply the migrations, seed the demo catalog, and give the demo admin a new password."""
     from flask_migrate import upgrade
     from sqlalchemy.exc import OperationalError
 
     from storefront.seed import seed_demo_data
+    from storefront.services.admin_accounts import reset_demo_admin
 
     with app.app_context():
         try:
@@ -215,6 +219,8 @@ def prepare_database(app: Any) -> None:
             reason = str(error.orig).strip().splitlines()[0]
             raise ConfigError("DATABASE_URL", f"cannot open the database ({reason})") from None
         seed_demo_data()
+        # Demo mode only (production creates no account): shown once at start, never stored.
+        return reset_demo_admin()
 
 
 class ReadableLog(logging.Formatter):
@@ -255,18 +261,20 @@ def log_to_terminal() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start everything, print the URLs, and serve until interrupted."""
+    """Start everything, print the URLs and the demo admin's login, and serve until interrupted."""
     args = parse_args(argv)
     control_token = os.environ.get("EMULATOR_CONTROL_TOKEN") or secrets.token_urlsafe(16)
     try:
-        servers = start(args, control_token)
+        servers, admin = start(args, control_token)
     except ConfigError as error:
         print(f"app.py: configuration error: {error}", file=sys.stderr)
         return 2
     # After the migrations, whose logging setup (alembic.ini) replaces the root logger's.
     log_to_terminal()
     storefront, *others = servers
-    print(f"Storefront:      http://{url_host(args.host)}:{storefront.port}/", flush=True)
+    shop_url = f"http://{url_host(args.host)}:{storefront.port}/"
+    print(f"Storefront:      {shop_url}", flush=True)
+    print(f"Admin:           {shop_url}admin/ ({admin.username} / {admin.password})", flush=True)
     for server in others:
         print(f"Klarna emulator: http://{url_host(args.emulator_host)}:{server.port}/", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -63,5 +63,8 @@
 # the client's. Behind one proxy set 1, or the rate limits count every shopper as the proxy.
 # TRUSTED_PROXIES = 1
 
+# Sign an admin out after this many minutes without a request (default 30).
+# ADMIN_IDLE_MINUTES = 30
+
 # Send the session cookie over HTTPS only (default true; `python app.py` turns it off).
 # SESSION_COOKIE_SECURE = True

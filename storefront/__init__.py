@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import cli, dev_panel, klarna_extension, security
+from storefront import admin_login, cli, dev_panel, klarna_extension, security
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -93,11 +93,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     klarna_extension.init_app(app)
     rate_limits.init_app(app)
+    admin_login.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per page area, plus the error pages."""
     from storefront.views import (
+        admin,
+        admin_auth,
         cart,
         catalog,
         checkout,
@@ -109,7 +112,8 @@ def register_blueprints(app: Flask) -> None:
         shopper,
     )
 
-    for module in (catalog, cart, checkout, market, payment, orders, klarna_callbacks):
+    shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
+    for module in (*shop, admin_auth, admin):
         app.register_blueprint(module.bp)
     shopper.init_app(app)
     errors.init_app(app)

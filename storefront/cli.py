@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask --app storefront seed`, `flask --app storefront klarna reconcile`."""
+"""Flask CLI commands: `flask --app storefront seed`, `klarna reconcile` and `admin create`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storefront.seed import seed_demo_data
+from storefront.services.admin_accounts import AccountRefused, create_admin
 from storefront.services.reconciliation import reconcile_orders
 
 klarna_commands = AppGroup("klarna", help="Klarna order management.")
+admin_group = AppGroup("admin", help="Manage the admin area's accounts.")
 
 
 @click.command("seed")
@@ -33,7 +35,20 @@ def reconcile_command() -> None:
     click.echo(f"Reconciled: {changed} order(s) changed outside the shop, {failed} not read.")
 
 
+@admin_group.command("create")
+@click.argument("username")
+@click.password_option(help="Asked for, hidden and twice; on the command line others may see it.")
+def create_admin_command(username: str, password: str) -> None:
+    """Create an admin account; the password is asked for, hidden, and confirmed."""
+    try:
+        create_admin(username, password)
+    except AccountRefused as error:
+        raise click.ClickException(error.user_message) from None
+    click.echo(f"Admin {username.strip()!r} created. Sign in at /admin/login.")
+
+
 def init_app(app: Flask) -> None:
     """Register the storefront's CLI commands."""
     app.cli.add_command(seed_command)
     app.cli.add_command(klarna_commands)
+    app.cli.add_command(admin_group)

@@ -73,17 +73,27 @@ def parse_positive_float(value: object) -> float:
     return number
 
 
-def parse_proxy_count(value: object) -> int:
-    """Accept a whole number of proxies, 0 or more."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"expected a whole number of proxies, got {value!r}")
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(f"expected a whole number of proxies, got {value!r}") from None
-    if number < 0:
-        raise ValueError(f"expected 0 or more, got {value!r}")
-    return number
+def whole_number(unit: str, minimum: int) -> Callable[[object], int]:
+    """A parser accepting a whole number of `unit`, `minimum` or more."""
+
+    def parse(value: object) -> int:
+        """Accept a whole number (or its digits in a string) of at least `minimum`."""
+        problem = f"expected a whole number of {unit}, got {value!r}"
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(problem)
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(problem) from None
+        if number < minimum:
+            raise ValueError(f"expected {minimum} or more, got {value!r}")
+        return number
+
+    return parse
+
+
+parse_proxy_count = whole_number("proxies", 0)
+parse_minutes = whole_number("minutes", 1)
 
 
 def parse_bool(value: object) -> bool:
@@ -236,6 +246,12 @@ SETTINGS: tuple[Setting, ...] = (
         "X-Forwarded-For and set X-Forwarded-Proto. 0 (default): those headers are ignored and "
         "the connecting address is the client, so nobody can dodge the rate limits by sending "
         "them; behind one proxy, set 1, or every shopper counts as the proxy's address.",
+    ),
+    Setting(
+        "ADMIN_IDLE_MINUTES",
+        30,
+        parse_minutes,
+        "An admin who makes no request for this many minutes is signed out.",
     ),
     Setting(
         "SESSION_COOKIE_SECURE",

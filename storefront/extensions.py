@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -34,3 +35,5 @@ else:
     Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
+# The admin area's sign-in; configured in storefront/admin_login.py.
+login_manager = LoginManager()

@@ -78,9 +78,9 @@ def refuse_unnamed_form_fields() -> None:
         abort(400, description="The form could not be read. Please reload the page and retry.")
 
 
-# Page areas that show the shopper's name, addresses or order: never stored by a browser or a
+# Page areas that show a shopper's name, addresses or order: never stored by a browser or a
 # shared cache, so the next user of the computer cannot page back to them.
-PERSONAL_BLUEPRINTS = frozenset({"checkout", "payment", "orders"})
+PERSONAL_BLUEPRINTS = frozenset({"checkout", "payment", "orders", "admin", "admin_auth"})
 
 # Browsers keep to HTTPS for a year once they have seen this over HTTPS.
 HSTS = "max-age=31536000"

@@ -95,6 +95,16 @@ class PaymentUnavailable(PaymentError):
     """Klarna could not be reached or could not take the request; trying again may work."""
 
 
+class KlarnaSwitchedOff(PaymentError):
+    """The merchant switched Klarna off for the cart's market: no Klarna call is made."""
+
+    def __init__(self, market_name: str) -> None:
+        super().__init__(
+            f"Paying with Klarna is not available for {market_name} at the moment. "
+            "Nothing has been charged; your cart is saved."
+        )
+
+
 class PaymentDeclined(PaymentError):
     """Klarna declined this purchase; Klarna is not offered for this cart any more."""
 

@@ -54,12 +54,14 @@ from storefront.services.checkout import (
 from storefront.services.errors import (
     DECLINED_MESSAGE,
     UNAVAILABLE_MESSAGE,
+    KlarnaSwitchedOff,
     OrderInProgress,
     PaymentDeclined,
     PaymentOutcomeUnknown,
     PaymentUnavailable,
 )
 from storefront.services.klarna_requests import checked, merchant_context
+from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
 from storefront.services.payments import decline, existing_payment, payment_for
 from storefront.snapshot import CheckoutSnapshot
@@ -106,7 +108,8 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     """Bring the cart's Klarna session in step with the cart; call Klarna only if it changed.
 
     Raises CheckoutIncomplete (an earlier step is missing; an empty cart also drops its
-    session), OrderInProgress, PaymentUnavailable and PaymentOutcomeUnknown.
+    session), OrderInProgress, KlarnaSwitchedOff (the merchant turned Klarna off for the
+    market: nothing is sent to Klarna), PaymentUnavailable and PaymentOutcomeUnknown.
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
@@ -118,6 +121,8 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     payment = payment_for(cart)
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
+    if not klarna_enabled(cart.market):
+        raise KlarnaSwitchedOff(MARKETS[cart.market].name)
     plan = None if payment.declined_at is not None else plan_session(payment, overview.snapshot)
     # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Limits per client: on guessable requests (coupon codes, order lookups) and costly ones.
+"""Limits per client on guessable requests (coupons, lookups, admin passwords) and costly ones.
 
 A fixed-window counter in the `rate_limit_window` table, so the limit holds across gunicorn
 workers and machines. Each attempt first takes one of the window's slots with a single atomic
@@ -86,6 +86,15 @@ SESSION_RECHECKS = Limit(
     30,
     timedelta(minutes=15),
     "Klarna was asked to check your payment too often. Please wait {wait} and reload the page.",
+)
+
+# Admin passwords: ten misses in a quarter of an hour is more than typos (the limit counts
+# failures per client address, as for coupons; a success gives its slot back).
+ADMIN_LOGINS = Limit(
+    "admin_login",
+    10,
+    timedelta(minutes=15),
+    "Too many failed sign-ins. Please wait {wait} and try again.",
 )
 
 
