@@ -1,5 +1,5 @@
-"""The catalog pages come from the shared cache: same text, the shopper's own CSRF token, and
-changes to the catalog seen at once in this process and within the TTL from another."""
+"""The catalog pages come from the shared cache: their forms carry the shopper's own CSRF token,
+and a catalog change shows at once from this process and within the TTL from another."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from storefront.extensions import db
 from storefront.models import Product, ProductPrice
 from storefront.shared_cache import EXTENSION_KEY, TTL_SECONDS, SharedCache
+from storefront.views.fragments import CSRF_PLACEHOLDER
 from tests.support.client import ShopClient
 
 FORM_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -32,7 +33,7 @@ def test_every_form_carries_the_shoppers_own_token(seeded: Flask) -> None:
         first_tokens, second_tokens = form_tokens(first_page), form_tokens(second_page)
         assert len(first_tokens) == len(second_tokens) == 1
         assert first_tokens != second_tokens
-        assert "placeholder" not in first_page
+        assert CSRF_PLACEHOLDER not in first_page
 
 
 def test_a_form_from_the_cached_home_page_adds_to_the_cart(
