@@ -1,4 +1,8 @@
-"""Catalog queries: products with their price in one market."""
+"""Catalog queries: products with their price in one market, kept in the shared cache.
+
+The catalog is the same for every shopper of a market, so it is read once per market and
+cached as frozen plain values (never ORM objects, which belong to one request's session).
+"""
 
 from __future__ import annotations
 
@@ -9,32 +13,63 @@ import sqlalchemy as sa
 from storefront.extensions import db
 from storefront.markets import Market
 from storefront.models import Product, ProductPrice
+from storefront.shared_cache import shared_cache
+
+
+@dataclass(frozen=True)
+class CatalogProduct:
+    """What the catalog pages show of a product."""
+
+    sku: str
+    slug: str
+    name: str
+    description: str
+    category: str
+    image: str
 
 
 @dataclass(frozen=True)
 class PricedProduct:
     """A product and its unit price in the shopper's market."""
 
-    product: Product
+    product: CatalogProduct
     unit_price_minor: int
 
 
-def _priced_products(market: Market) -> sa.Select:
-    """Products joined to their price in a market; products without one are not sold there."""
-    return (
-        sa.select(Product, ProductPrice.unit_price_minor)
-        .join(ProductPrice)
-        .where(ProductPrice.market == market.code)
-    )
-
-
-def list_products(market: Market) -> list[PricedProduct]:
+def list_products(market: Market) -> tuple[PricedProduct, ...]:
     """Every product sold in a market, by category and name."""
-    rows = db.session.execute(_priced_products(market).order_by(Product.category, Product.name))
-    return [PricedProduct(product, price) for product, price in rows]
+    return shared_cache().get(("products", market.code), lambda: read_products(market))
 
 
 def find_product(slug: str, market: Market) -> PricedProduct | None:
     """The product with this slug if it is sold in the market."""
-    row = db.session.execute(_priced_products(market).where(Product.slug == slug)).first()
-    return PricedProduct(*row) if row else None
+    by_slug = shared_cache().get(
+        ("products by slug", market.code),
+        lambda: {item.product.slug: item for item in list_products(market)},
+    )
+    return by_slug.get(slug)
+
+
+def read_products(market: Market) -> tuple[PricedProduct, ...]:
+    """Read a market's products and prices from the database, by category and name."""
+    # The inner join leaves out products without a price here: they are not sold there.
+    rows = db.session.execute(
+        sa.select(Product, ProductPrice.unit_price_minor)
+        .join(ProductPrice)
+        .where(ProductPrice.market == market.code)
+        .order_by(Product.category, Product.name)
+    )
+    return tuple(
+        PricedProduct(
+            CatalogProduct(
+                sku=product.sku,
+                slug=product.slug,
+                name=product.name,
+                description=product.description,
+                category=product.category,
+                image=product.image,
+            ),
+            price,
+        )
+        for product, price in rows
+    )

@@ -12,6 +12,7 @@ from storefront.coupons import CouponKind, CouponTerms
 from storefront.extensions import db
 from storefront.markets import Market
 from storefront.models import Coupon
+from storefront.shared_cache import shared_cache
 
 MAX_CODE_LENGTH = 32
 
@@ -53,8 +54,15 @@ def is_valid_on(coupon: Coupon, today: date) -> bool:
     )
 
 
-def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
-    """Every demo coupon with terms in the market, valid or not, for the home page."""
+def demo_coupons(market: Market, today: date) -> tuple[DemoCoupon, ...]:
+    """Every demo coupon with terms in the market, valid or not, for the home page (cached)."""
+    return shared_cache().get(
+        ("demo coupons", market.code, today), lambda: read_demo_coupons(market, today)
+    )
+
+
+def read_demo_coupons(market: Market, today: date) -> tuple[DemoCoupon, ...]:
+    """Read the demo coupons with terms in the market from the database, by code."""
     coupons = db.session.scalars(
         sa.select(Coupon)
         .where(Coupon.is_demo)
@@ -66,7 +74,7 @@ def demo_coupons(market: Market, today: date) -> list[DemoCoupon]:
         terms = market_terms(coupon, market)
         if terms is not None:
             listed.append(DemoCoupon(coupon.code, terms, not_valid_note(coupon, today)))
-    return listed
+    return tuple(listed)
 
 
 def not_valid_note(coupon: Coupon, today: date) -> str | None:

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
 from storefront.klarna.bodies import (
+    Purchase,
     authorize_data,
     fingerprint,
     purchase_fingerprint,
@@ -123,12 +124,17 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
         raise OrderInProgress(payment.order.number)
     if not klarna_enabled(cart.market):
         raise KlarnaSwitchedOff(MARKETS[cart.market].name)
-    plan = None if payment.declined_at is not None else plan_session(payment, overview.snapshot)
+    # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
+    purchase = klarna_purchase(overview.snapshot)
+    plan = (
+        None
+        if payment.declined_at is not None
+        else plan_session(payment, overview.snapshot, purchase)
+    )
     # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()
     if plan is not None:
         sync_session(plan)
-    purchase = klarna_purchase(overview.snapshot)
     return PaymentPage(
         overview=overview,
         payment=payment,
@@ -165,10 +171,11 @@ class SessionAnswer:
     values: dict[str, Any]
 
 
-def plan_session(payment: Payment, snapshot: CheckoutSnapshot) -> SessionPlan | None:
-    """The Klarna call that makes the session hold the cart's body; None when it does."""
+def plan_session(
+    payment: Payment, snapshot: CheckoutSnapshot, purchase: Purchase
+) -> SessionPlan | None:
+    """The Klarna call that makes the session hold the snapshot's purchase; None when it does."""
     update_body = None
-    purchase = klarna_purchase(snapshot)
     if not needs_new_session(payment):
         update_body = session_body(purchase, merchant_context(payment))
         if fingerprint(update_body) == payment.payload_fingerprint:

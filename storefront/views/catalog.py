@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from storefront.forms import AddToCartForm, storable
 from storefront.services import catalog, coupons
+from storefront.views.fragments import shared_fragment
 from storefront.views.shopper import current_market, today
 
 bp = Blueprint("catalog", __name__)
@@ -14,19 +15,32 @@ bp = Blueprint("catalog", __name__)
 @bp.get("/")
 def index() -> str:
     """Show the demo coupon codes and the products sold in the shopper's market."""
-    market = current_market()
-    return render_template(
-        "catalog/index.html",
-        products=catalog.list_products(market),
-        coupons=coupons.demo_coupons(market, today()),
+    market, day = current_market(), today()
+    shelves = shared_fragment(
+        "catalog/_shelves.html",
+        (market.code, day),
+        lambda: {
+            "products": catalog.list_products(market),
+            "coupons": coupons.demo_coupons(market, day),
+        },
     )
+    return render_template("catalog/index.html", shelves=shelves)
 
 
 @bp.get("/products/<slug>")
 def product(slug: str) -> str:
     """Show one product with an add-to-cart form; 404 if it is not sold in this market."""
-    found = catalog.find_product(slug, current_market()) if storable(slug) else None
+    market = current_market()
+    found = catalog.find_product(slug, market) if storable(slug) else None
     if found is None:
         abort(404, description="We could not find that product in this country's shop.")
-    form = AddToCartForm(formdata=None, sku=found.product.sku)
-    return render_template("catalog/product.html", item=found, form=form)
+    detail = shared_fragment(
+        "catalog/_product_detail.html",
+        (market.code, slug),
+        lambda: {
+            "market": market,
+            "item": found,
+            "form": AddToCartForm(formdata=None, sku=found.product.sku),
+        },
+    )
+    return render_template("catalog/product.html", item=found, detail=detail)

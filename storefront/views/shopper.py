@@ -17,6 +17,7 @@ from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
 from storefront.services import carts
+from storefront.views.fragments import shared_fragment
 
 # Session keys: the cart's random token, the chosen market code, and the numbers of the
 # orders this browser may see (newest last, at most REMEMBERED_ORDERS).
@@ -92,7 +93,11 @@ def init_app(app: Flask) -> None:
         return {
             "market": market,
             "markets": MARKETS,
-            "market_form": ChangeMarketForm(formdata=None, market=market.code),
+            "market_choice": shared_fragment(
+                "_market_choice.html",
+                (market.code,),
+                lambda: {"market_form": ChangeMarketForm(formdata=None, market=market.code)},
+            ),
             "cart_item_count": None
             if g.get("header_without_database")
             else carts.item_count(session.get(CART_KEY)),

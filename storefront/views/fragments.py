@@ -1,0 +1,47 @@
+"""Page parts every shopper sees alike, rendered once and served from the shared cache.
+
+A part may hold forms, and a form's CSRF token is the shopper's own: the cached copy has a
+random placeholder where the token was rendered, and each request puts in its own token (the
+cache's "hole punching"), so no shopper's token is ever stored or shown to another.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+from flask import current_app, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from storefront.shared_cache import shared_cache
+
+# Random per process, so no text a page shows (a product name, say) can ever match it.
+CSRF_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
+
+
+def shared_fragment(
+    template: str, key: tuple[Hashable, ...], context: Callable[[], Mapping[str, Any]]
+) -> Markup:
+    """`template` rendered with `context()` once per `key`, holding this shopper's CSRF token.
+
+    `key` must name everything the part's text depends on besides the template (the market,
+    the day, ...); the app's path prefix is added here. `context` is only called to render.
+    """
+    html = shared_cache().get(
+        ("fragment", template, request.script_root, *key),
+        lambda: render_shared(template, context()),
+    )
+    # Safe: the text is Jinja's autoescaped output, and the token is escaped going in.
+    return Markup(html.replace(CSRF_PLACEHOLDER, escape(generate_csrf())))  # noqa: S704
+
+
+def render_shared(template: str, context: Mapping[str, Any]) -> str:
+    """Render a part for the cache, with the placeholder where the CSRF token is."""
+    # Rendered without the context processors, so only what `key` names reaches the part
+    # (never the shopper's cart count or session). Forms render the token through csrf_token()
+    # or a CSRF field, both from generate_csrf(): random and URL-safe, so it cannot match
+    # other text and needs no escaping.
+    html = current_app.jinja_env.get_template(template).render(**context)
+    return html.replace(generate_csrf(), CSRF_PLACEHOLDER)
