@@ -11,9 +11,10 @@ has signs anyone in.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Flask, current_app, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from storefront.admin_models import AdminUser
 from storefront.extensions import login_manager
@@ -25,12 +26,20 @@ LAST_SEEN_KEY = "admin_last_seen"
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Login: admin accounts only, strong session protection, the sign-in page."""
-    login_manager.init_app(app)
+    # No app-wide template global: Flask-Login's loads the user on every page, and strong
+    # session protection would then mark every shopper's session (and clear a cookie) on each
+    # response. The admin blueprints give their templates `current_user` themselves.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.session_protection = "strong"
     login_manager.login_view = "admin_auth.login"
     login_manager.login_message = "Please sign in to see the admin area."
     login_manager.login_message_category = "error"
     login_manager.user_loader(admin_for_session)
+
+
+def admin_template_context() -> dict[str, Any]:
+    """`current_user` for the admin area's templates (a blueprint context processor)."""
+    return {"current_user": current_user}
 
 
 def sign_in(admin: AdminUser) -> None:

@@ -156,4 +156,4 @@ class CreatedResource:
 
     resource_id: str
     location: str | None
-    correlation_id: str | None = None
+    correlation_id: str | None = field(default=None, compare=False)  # differs per call

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from storefront.admin_forms import KlarnaSwitchForm, OrderFilterForm
-from storefront.admin_login import idle_too_long, mark_seen, sign_out
+from storefront.admin_login import admin_template_context, idle_too_long, mark_seen, sign_out
 from storefront.extensions import login_manager
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
@@ -21,6 +21,7 @@ from storefront.services.klarna_switch import market_switches, switch_klarna
 from storefront.views.responses import flash_form_errors, run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.context_processor(admin_template_context)
 
 
 @bp.before_request

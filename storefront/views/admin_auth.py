@@ -11,12 +11,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from storefront.admin_forms import AdminActionForm, AdminLoginForm
-from storefront.admin_login import sign_in, sign_out
+from storefront.admin_login import admin_template_context, sign_in, sign_out
 from storefront.services.admin_accounts import authenticate
 from storefront.services.rate_limits import ADMIN_LOGINS, give_back, spend_attempt
 from storefront.views.responses import is_local_path
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
+bp.context_processor(admin_template_context)
 
 
 @bp.route("/login", methods=["GET", "POST"])
