@@ -39,7 +39,7 @@ node_modules/.installed: package.json package-lock.json
 
 # A few minutes: no browser, no fuzzing, small Hypothesis profile, SQLite only.
 test-fast: $(VENV)/.installed-test
-	env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q --durations=15 \
+	env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -n 2 --durations=15 \
 		-m "not e2e and not fuzz" tests/unit tests/contract tests/integration
 
 lint: $(VENV)/.installed-dev node_modules/.installed

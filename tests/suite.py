@@ -1,9 +1,12 @@
-"""Run the whole suite as CI does: get a Chromium, run everything on SQLite, then on PostgreSQL.
+"""Run the whole suite as CI does: get a Chromium and nginx, run everything on SQLite, then the
+unit and integration tests on PostgreSQL.
 
     python tests/suite.py [extra pytest args]
 
-Both passes load the `ci` Hypothesis profile (full-size fuzzing and property tests) unless
-HYPOTHESIS_PROFILE names another, and print the 15 slowest tests. The PostgreSQL pass uses
+Every pass loads the `ci` Hypothesis profile (full-size fuzzing and property tests) unless
+HYPOTHESIS_PROFILE names another, and prints the 15 slowest tests. The unit and integration
+tests run on two processes (pytest-xdist, one per core: each has its own database, emulator and
+servers); the browser tests run on one, as their timings assume. The PostgreSQL pass uses
 TEST_POSTGRES_URL (default postgresql://root@127.0.0.1:5432/test) and is skipped, with the
 reason printed, only when no server answers there.
 """
@@ -22,9 +25,11 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from tests.support.chromium import ensure_chromium  # noqa: E402
 from tests.support.hypothesis_profiles import PROFILE_VARIABLE  # noqa: E402
+from tests.support.system_packages import ensure_nginx  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 SLOWEST_SHOWN = "--durations=15"
+IN_PARALLEL = ["-n", "2"]
 
 
 def pytest(args: list[str], database_url: str | None) -> int:
@@ -51,9 +56,14 @@ def main(extra: list[str]) -> int:
     if not ensure_chromium():
         print("No Chromium for the browser tests, and none could be installed.", flush=True)
         return 1
+    if not ensure_nginx():
+        print("No nginx for the production-serving test, and none could be installed.", flush=True)
+        return 1
     results: dict[str, int | str] = {}
-    print("\n=== Pass 1: every test, including the browser tests, on SQLite ===", flush=True)
-    results["SQLite (all tests)"] = pytest(extra, None)
+    print("\n=== Pass 1a: unit and integration tests on SQLite ===", flush=True)
+    results["SQLite (all but e2e)"] = pytest([*IN_PARALLEL, *extra, "-m", "not e2e"], None)
+    print("\n=== Pass 1b: the browser tests on SQLite ===", flush=True)
+    results["SQLite (e2e)"] = pytest([*extra, "-m", "e2e"], None)
 
     postgres_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     reason = postgres_unreachable(postgres_url)
@@ -63,7 +73,8 @@ def main(extra: list[str]) -> int:
     else:
         print(f"\n=== Pass 2: unit and integration tests on PostgreSQL ({postgres_url}) ===")
         sys.stdout.flush()
-        results["PostgreSQL (all but e2e)"] = pytest([*extra, "-m", "not e2e"], postgres_url)
+        args = [*IN_PARALLEL, *extra, "-m", "not e2e"]
+        results["PostgreSQL (all but e2e)"] = pytest(args, postgres_url)
 
     print("\n=== Summary ===")
     for name, outcome in results.items():
