@@ -153,6 +153,7 @@ def test_simultaneous_identical_callbacks_are_answered_with_the_order_once(
     assert klarna_operations(emulator_server).count("create_order") == 1
 
 
+@pytest.mark.slow
 def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
     seeded: Flask, emulator_server: LiveServer
 ) -> None:
