@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from storefront.views import (
         admin,
         admin_auth,
+        admin_order_actions,
         cart,
         catalog,
         checkout,
@@ -114,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
-    for module in (*shop, admin_auth, admin):
+    for module in (*shop, admin_auth, admin, admin_order_actions):
         app.register_blueprint(module.bp)
     shopper.init_app(app)
     errors.init_app(app)

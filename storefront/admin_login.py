@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from storefront.admin_models import AdminUser
 from storefront.extensions import login_manager
@@ -66,3 +67,18 @@ def idle_too_long() -> bool:
 def mark_seen() -> None:
     """Record this request as the admin's latest, restarting the idle timeout."""
     session[LAST_SEEN_KEY] = int(time.time())
+
+
+def require_admin() -> Response | None:
+    """Send anyone not signed in as an admin (or idle too long) to the sign-in page.
+
+    Every admin blueprint but sign-in runs this before each request (deny by default).
+    """
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if idle_too_long():
+        sign_out(None)  # this browser only: the admin's other sessions may be in use
+        flash("You were signed out after a while without activity. Please sign in again.", "error")
+        return redirect(url_for("admin_auth.login", next=request.full_path))
+    mark_seen()
+    return None

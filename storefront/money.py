@@ -76,3 +76,11 @@ def format_rate(rate_bp: int) -> str:
     """Format a tax rate in basis points for display: 2000 -> '20 %', 725 -> '7.25 %'."""
     whole, fraction = divmod(rate_bp, 100)
     return f"{whole} %" if fraction == 0 else f"{whole}.{fraction:02d}".rstrip("0") + " %"
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """An amount typed in major units (12.50) as minor units (1250); ValueError if too precise."""
+    scaled = amount.scaleb(get_currency_precision(currency))
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{currency} has {get_currency_precision(currency)} decimal places")
+    return int(scaled)

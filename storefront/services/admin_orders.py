@@ -1,5 +1,8 @@
 """The admin area's order views: the filtered list, authorizations about to expire, one order.
 
+One order's page also shows the shop's record of its money (lines with captured and refunded
+units, captures, refunds), which the order-management action forms are built from.
+
 One order's page reads Klarna's copy of the order back (Order Management's get order) and
 keeps its `expires_at` on the shop's order, which is what the expiring list is made from.
 """
@@ -21,7 +24,11 @@ from storefront.klarna.results import OrderDetails, optional_datetime
 from storefront.klarna_extension import get_klarna
 from storefront.markets import MARKETS
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent
+from storefront.services.order_actions import pending_action
 from storefront.services.order_lookup import find_order
+from storefront.services.order_rules import refundable, remaining_authorized
+from storefront.services.settlement_lines import LineState, line_states
+from storefront.settlement_models import OrderAction, OrderCapture, OrderRefund
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,19 @@ class AdminOrder:
     klarna_problem: str | None
     captures: list[KlarnaMovement]
     refunds: list[KlarnaMovement]
+    settlement: Settlement
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The shop's own record of an order's money: lines, captures, refunds, what is left."""
+
+    lines: list[LineState]
+    captures: list[OrderCapture]
+    refunds: list[OrderRefund]
+    remaining_minor: int  # still authorized and capturable
+    refundable_minor: int  # captured and not refunded
+    unconfirmed: OrderAction | None  # an action Klarna may have applied: retry it
 
 
 def list_orders(filters: OrderFilter) -> OrderListPage:
@@ -157,6 +177,31 @@ def order_for_admin(number: str) -> AdminOrder | None:
         klarna_problem=problem,
         captures=movements(details, "captures", "capture_id", "captured_amount", "captured_at"),
         refunds=movements(details, "refunds", "refund_id", "refunded_amount", "refunded_at"),
+        settlement=settlement_of(order),
+    )
+
+
+def settlement_of(order: Order) -> Settlement:
+    """The order's lines with their captured and refunded units, and its captures and refunds."""
+    captures = db.session.scalars(
+        sa.select(OrderCapture)
+        .where(OrderCapture.order_id == order.id)
+        .options(selectinload(OrderCapture.lines))
+        .order_by(OrderCapture.id)
+    )
+    refunds = db.session.scalars(
+        sa.select(OrderRefund)
+        .where(OrderRefund.order_id == order.id)
+        .options(selectinload(OrderRefund.lines))
+        .order_by(OrderRefund.id)
+    )
+    return Settlement(
+        lines=line_states(order),
+        captures=list(captures),
+        refunds=list(refunds),
+        remaining_minor=remaining_authorized(order),
+        refundable_minor=refundable(order),
+        unconfirmed=pending_action(order.id),
     )
 
 

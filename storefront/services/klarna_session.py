@@ -364,8 +364,11 @@ def recheck_session(cart: Cart) -> None:
 
     A session Klarna no longer knows (it expired by Klarna's clock before the shop's) is
     forgotten, so the next `start_payment` opens a new one; one read, only after a failure.
+    Raises KlarnaSwitchedOff, without a call, once the merchant switched Klarna off.
     """
     payment = payment_for(cart)
+    if not klarna_enabled(payment.market):
+        raise KlarnaSwitchedOff(MARKETS[payment.market].name)
     payment_id, session_id = payment.id, payment.klarna_session_id
     country = MARKETS[payment.market].country
     db.session.commit()  # no connection is held while Klarna answers

@@ -23,6 +23,7 @@ from storefront.klarna.bodies import order_body, purchase_fingerprint
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
 from storefront.klarna_extension import get_klarna
 from storefront.klarna_purchase import klarna_purchase
+from storefront.markets import MARKETS
 from storefront.models import Order, OrderLine, OrderStatus, Payment, PaymentEventKind
 from storefront.pricing import PricedOrder, price_order
 from storefront.security import matches_secret
@@ -32,10 +33,12 @@ from storefront.services.errors import (
     DECLINED_MESSAGE,
     EXPIRED_MESSAGE,
     AuthorizeAgain,
+    KlarnaSwitchedOff,
     PaymentDeclined,
     PaymentError,
 )
 from storefront.services.klarna_requests import checked, klarna_for, merchant_context
+from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
 from storefront.snapshot import CheckoutSnapshot
 
@@ -71,6 +74,11 @@ def claim(
     """Insert the order as PLACING with its create-order body; None if another attempt won."""
     if payment.declined_at is not None:
         raise PaymentDeclined(DECLINED_MESSAGE)
+    if not klarna_enabled(payment.market):
+        # Switched off after the shopper authorized: no order is made, and no Klarna call
+        # either (not even a cancel); the unused authorization lapses by itself (60 minutes).
+        db.session.commit()
+        raise KlarnaSwitchedOff(MARKETS[payment.market].name)
     cart = payment.cart
     if cart is None or payment.klarna_session_id != klarna_session_id:
         # Authorized in a session this cart no longer uses (it expired and was replaced while

@@ -2,39 +2,27 @@
 
 Every page here needs a signed-in admin: the blueprint's `before_request` refuses anyone else
 before a view runs (deny by default), so a new view cannot forget it. Sign-in itself is
-storefront.views.admin_auth.
+storefront.views.admin_auth; the order page's actions are storefront.views.admin_order_actions.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from storefront.admin_forms import KlarnaSwitchForm, OrderFilterForm
-from storefront.admin_login import admin_template_context, idle_too_long, mark_seen, sign_out
-from storefront.extensions import login_manager
+from storefront.admin_login import admin_template_context, require_admin
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
 from storefront.services import admin_orders
+from storefront.services.captures import SHIPPING_METHODS
 from storefront.services.klarna_switch import market_switches, switch_klarna
 from storefront.views.responses import flash_form_errors, run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.context_processor(admin_template_context)
-
-
-@bp.before_request
-def require_admin() -> Response | None:
-    """Send anyone not signed in as an admin (or idle too long) to the sign-in page."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if idle_too_long():
-        sign_out(None)  # this browser only: the admin's other sessions may be in use
-        flash("You were signed out after a while without activity. Please sign in again.", "error")
-        return redirect(url_for("admin_auth.login", next=request.full_path))
-    mark_seen()
-    return None
+bp.before_request(require_admin)
 
 
 @bp.get("")
@@ -80,7 +68,7 @@ def order_filter(form: OrderFilterForm, *, page: int) -> admin_orders.OrderFilte
 
 @bp.get("/orders/<number>")
 def order(number: str) -> str:
-    """One order: the shop's record, its payment events, and Klarna's copy read back now."""
+    """One order: the shop's record, Klarna's copy read back now, and the action forms."""
     view = admin_orders.order_for_admin(number)
     if view is None:
         abort(404, description=f"There is no order {number}.")
@@ -90,6 +78,7 @@ def order(number: str) -> str:
         order=view.order,
         order_market=MARKETS[view.order.market],
         statuses=OrderStatus,
+        shipping_methods=SHIPPING_METHODS,
     )
 
 

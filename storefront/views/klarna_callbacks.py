@@ -23,6 +23,7 @@ from storefront.services.errors import (
     AuthorizeAgain,
     CallbackReplayed,
     CheckoutIncomplete,
+    KlarnaSwitchedOff,
     OrderInProgress,
     PaymentDeclined,
     PaymentOutcomeUnknown,
@@ -91,7 +92,7 @@ def authorization() -> tuple[Response, int]:
         return response, status
     except CallbackReplayed:
         return answer(409, "already confirmed")
-    except (AuthorizeAgain, PaymentDeclined, CheckoutIncomplete) as refused:
+    except (AuthorizeAgain, PaymentDeclined, KlarnaSwitchedOff, CheckoutIncomplete) as refused:
         # Refused for good (the shopper is asked again in the browser); a retry cannot help.
         return answer(409, f"not placed: {type(refused).__name__}")
     return answer(200, f"order {placement.order.number} {placement.order.status}")

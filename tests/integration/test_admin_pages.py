@@ -19,10 +19,13 @@ from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     add_fault,
+    authorize,
     emulator_of,
     klarna_operations,
     last_request_id,
+    open_payment_page,
     pay,
+    place,
 )
 from tests.support.shopping import add, complete_checkout, switch_market
 
@@ -203,3 +206,24 @@ def test_flask_admin_create_prompts_for_a_hidden_confirmed_password(app: Flask) 
     short = runner.invoke(args=["admin", "create", "bob"], input="short\nshort\n")
     assert short.exit_code == 1
     assert "at least 12 characters" in short.output
+
+
+def test_with_klarna_switched_off_after_authorize_no_order_is_placed_and_klarna_is_not_called(
+    seeded: Flask, admin: ShopClient, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    state = open_payment_page(client, "GB")
+    token = authorize(emulator_server, state)["authorization_token"]
+    admin.post_form("/admin/settings/klarna", {"market": "GB", "enabled": "off"})
+    before = last_request_id(emulator_server)
+    response = place(client, state, token)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/checkout/payment"
+    recheck = client.post_form("/checkout/payment/session", headers={"Accept": "application/json"})
+    assert "Paying with Klarna is not available for United Kingdom" in recheck.get_data(
+        as_text=True
+    )
+    page = client.get("/checkout/payment").get_data(as_text=True)
+    assert "Paying with Klarna is not available for United Kingdom" in page
+    assert klarna_operations(emulator_server, since=before) == []
+    with seeded.app_context():
+        assert db.session.scalars(sa.select(Order)).all() == []
