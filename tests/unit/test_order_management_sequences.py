@@ -96,7 +96,8 @@ def shop_request(kind: str, data: st.DataObject, pair: OrderPair) -> ActionReque
     if kind == "refund_lines":
         return refund_request(order, states, wanted_units(data, states, refund=True), None)
     if kind == "refund_amount":
-        amount = data.draw(st.integers(-1, order.captured_minor + 1), label="amount")
+        left = order.captured_minor - order.refunded_minor  # to draw around, not to decide
+        amount = data.draw(st.integers(-1, left + 1), label="amount")
         return refund_request(order, states, None, amount)
     if kind == "refund_all":
         return refund_request(order, states, None, None)
