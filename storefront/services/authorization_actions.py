@@ -8,6 +8,7 @@ https://docs.klarna.com/order-management/manage-orders-with-the-api/refund-and-e
 from __future__ import annotations
 
 from storefront.clock import utcnow
+from storefront.models import Order
 from storefront.services.order_actions import ActionRequest, manageable_order, perform
 from storefront.services.order_rules import (
     check_cancel,
@@ -21,15 +22,25 @@ from storefront.settlement_models import OrderAction, OrderActionKind
 def cancel(number: str, *, requested_by: str = "") -> OrderAction:
     """Cancel order `number`, which has no captures: Klarna releases the whole authorization."""
     order = manageable_order(number)
+    return perform(order, cancel_request(order), requested_by)
+
+
+def cancel_request(order: Order) -> ActionRequest:
+    """The cancel Klarna is sent, if the shop's checks allow it; else ActionNotAllowed."""
     check_cancel(order)
-    return perform(order, ActionRequest(OrderActionKind.CANCEL), requested_by)
+    return ActionRequest(OrderActionKind.CANCEL)
 
 
 def release_remaining_authorization(number: str, *, requested_by: str = "") -> OrderAction:
     """After a partial capture, give up the rest: nothing more of order `number` will ship."""
     order = manageable_order(number)
+    return perform(order, release_request(order), requested_by)
+
+
+def release_request(order: Order) -> ActionRequest:
+    """The release Klarna is sent, if the shop's checks allow it; else ActionNotAllowed."""
     check_release(order)
-    return perform(order, ActionRequest(OrderActionKind.RELEASE), requested_by)
+    return ActionRequest(OrderActionKind.RELEASE)
 
 
 def extend_authorization_time(number: str, *, requested_by: str = "") -> OrderAction:

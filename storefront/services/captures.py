@@ -6,16 +6,24 @@ https://docs.klarna.com/payments/after-payments/order-management/manage-orders-w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from storefront.clock import utcnow
+from storefront.models import Order
 from storefront.services.order_action_errors import ActionNotAllowed
 from storefront.services.order_actions import ActionRequest, manageable_order, perform
 from storefront.services.order_rules import check_capture, remaining_authorized
 from storefront.services.settlement_effects import capture_by_klarna_id
-from storefront.services.settlement_lines import all_units, parts_for
+from storefront.services.settlement_lines import (
+    LineState,
+    all_units,
+    klarna_lines,
+    line_states,
+    parts_for,
+)
 from storefront.settlement_models import OrderAction, OrderActionKind
 
 # Klarna's shipping_method values (the `shipping_info` object of Order Management).
@@ -84,24 +92,39 @@ def capture(
     ActionOutcomeUnknown: call again to retry with the same key).
     """
     order = manageable_order(number)
-    wanted = dict(lines) if lines is not None else all_units(order)
-    parts = parts_for(order, wanted)
+    request = capture_request(order, line_states(order), lines, shipping, utcnow())
+    return perform(order, request, requested_by)
+
+
+def capture_request(
+    order: Order,
+    states: Sequence[LineState],
+    lines: Mapping[int, int] | None,
+    shipping: ShippingInfo | None,
+    now: datetime,
+) -> ActionRequest:
+    """The capture Klarna is sent for `lines` (None: all not captured yet), or ActionNotAllowed.
+
+    Pure: it reads only the order's amounts, status and Klarna lines and the lines' `states`,
+    so a property test can judge every decision without a database or HTTP.
+    """
+    wanted = dict(lines) if lines is not None else all_units(states)
+    parts = parts_for(klarna_lines(order), states, wanted)
     amount = sum(part.amount_minor for part in parts)
     if lines is None and not parts:  # lines unknown (placed before they were kept): the rest
         amount = remaining_authorized(order)
-    check_capture(order, amount, utcnow())
+    check_capture(order, amount, now)
     body: dict[str, object] = {"captured_amount": amount}
     if parts:
         body["order_lines"] = [part.klarna_line for part in parts]
     if shipping is not None:
         body["shipping_info"] = [shipping.to_json()]
-    request = ActionRequest(
+    return ActionRequest(
         OrderActionKind.CAPTURE,
         body=body,
         amount_minor=amount,
         line_quantities={part.index: part.quantity for part in parts},
     )
-    return perform(order, request, requested_by)
 
 
 def add_shipping_info(

@@ -10,7 +10,7 @@ and a free line splits 0 over nothing without dividing by zero.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,8 +69,17 @@ def klarna_lines(order: Order) -> list[dict[str, Any]]:
 
 def line_states(order: Order) -> list[LineState]:
     """Every line of the order with its captured and refunded units."""
-    captured = settled_units(order, OrderCapture)
-    refunded = settled_units(order, OrderRefund)
+    return states_of(
+        klarna_lines(order),
+        settled_units(order, OrderCapture),
+        settled_units(order, OrderRefund),
+    )
+
+
+def states_of(
+    lines: Sequence[Mapping[str, Any]], captured: Mapping[int, int], refunded: Mapping[int, int]
+) -> list[LineState]:
+    """Klarna order lines with the units captured and refunded of each (line index -> units)."""
     return [
         LineState(
             index=index,
@@ -78,10 +87,10 @@ def line_states(order: Order) -> list[LineState]:
             name=line["name"],
             quantity=line["quantity"],
             total_minor=line["total_amount"],
-            captured=captured[index],
-            refunded=refunded[index],
+            captured=captured.get(index, 0),
+            refunded=refunded.get(index, 0),
         )
-        for index, line in enumerate(klarna_lines(order))
+        for index, line in enumerate(lines)
     ]
 
 
@@ -119,17 +128,23 @@ def line_part(index: int, line: Mapping[str, Any], first_unit: int, quantity: in
     return LinePart(index, quantity, part)
 
 
-def parts_for(order: Order, wanted: Mapping[int, int], *, refund: bool = False) -> list[LinePart]:
+def parts_for(
+    lines: Sequence[Mapping[str, Any]],
+    states: Sequence[LineState],
+    wanted: Mapping[int, int],
+    *,
+    refund: bool = False,
+) -> list[LinePart]:
     """The parts of lines `wanted` names (line index -> units), next in line to capture or refund.
 
-    Raises ActionNotAllowed for an unknown line, or more units than are left to capture (or,
-    for a refund, captured and not refunded yet).
+    `lines` are the order's Klarna lines and `states` their units settled so far. Raises
+    ActionNotAllowed for an unknown line, or more units than are left to capture (or, for a
+    refund, captured and not refunded yet).
     """
-    lines = klarna_lines(order)
-    states = {state.index: state for state in line_states(order)}
+    by_index = {state.index: state for state in states}
     parts = []
     for index, quantity in sorted(wanted.items()):
-        state = states.get(index)
+        state = by_index.get(index)
         if state is None:
             raise ActionNotAllowed(f"This order has no line {index}.")
         left = state.refundable if refund else state.capturable
@@ -141,10 +156,10 @@ def parts_for(order: Order, wanted: Mapping[int, int], *, refund: bool = False) 
     return parts
 
 
-def all_units(order: Order, *, refund: bool = False) -> dict[int, int]:
+def all_units(states: Sequence[LineState], *, refund: bool = False) -> dict[int, int]:
     """Every unit still to capture (or, for a refund, captured and not refunded), per line."""
     return {
         state.index: left
-        for state in line_states(order)
+        for state in states
         if (left := state.refundable if refund else state.capturable) > 0
     }

@@ -18,6 +18,16 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=100)
 
 
+# End-to-end property tests place every example's order through the shop and the emulator over
+# HTTP (about 3 s each), so they run a fixed few: the in-process property tests carry the size.
+END_TO_END_EXAMPLES = {"ci": 10, "dev": 5}
+
+
+def end_to_end_examples() -> int:
+    """How many examples an end-to-end property test runs under the loaded profile."""
+    return END_TO_END_EXAMPLES.get(os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE), 5)
+
+
 def load_profile() -> str:
     """Load the profile named by HYPOTHESIS_PROFILE (default `dev`) and return its name."""
     name = os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE)
