@@ -10,6 +10,7 @@ from storefront.extensions import db
 from storefront.models import Order
 from tests.support.admin import create_account, sign_in
 from tests.support.client import ShopClient
+from tests.support.concurrency import run_together
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     authorize,
@@ -21,6 +22,7 @@ from tests.support.payment_flow import (
 )
 
 TWO_LINES = (("TEE-ORG", 1), ("MUG-STN", 1))
+RACERS = 20
 
 
 @pytest.fixture
@@ -127,3 +129,29 @@ def test_cancel_an_order_with_nothing_captured(
     assert "Order cancelled." in page
     assert klarna_order(seeded, emulator_server, number).status == "CANCELLED"  # type: ignore[attr-defined]
     assert 'id="capture"' not in page
+
+
+def test_twenty_simultaneous_capture_posts_make_one_klarna_capture(
+    seeded: Flask, admin: ShopClient, number: str, emulator_server: LiveServer
+) -> None:
+    """Twenty admin tabs press Capture at the same instant: Klarna sees one capture."""
+    cookie = admin.get_cookie("session")
+    assert cookie is not None
+    form = {"csrf_token": admin.csrf_token(), "scope": "all"}
+    since = last_request_id(emulator_server)
+
+    def press_capture() -> int:
+        tab = seeded.test_client()  # its own client, the same signed-in session
+        tab.set_cookie("session", cookie.value)
+        return tab.post(f"/admin/orders/{number}/capture", data=form).status_code
+
+    statuses = run_together([press_capture] * RACERS)
+
+    # Every tab lands back on the order page (or hears "busy, try again"), none on a 500.
+    assert set(statuses) <= {303, 503}
+    assert klarna_operations(emulator_server, since).count("create_capture") == 1
+    captures = klarna_order(seeded, emulator_server, number).captures  # type: ignore[attr-defined]
+    assert len(captures) == 1
+    with seeded.app_context():
+        order = db.session.scalars(sa.select(Order).where(Order.number == number)).one()
+        assert order.captured_minor == captures[0].captured_amount
