@@ -20,8 +20,7 @@ from klarna_emulator.emulator import Emulator, current_emulator
 from klarna_emulator.sdk.pages import content_security_policy, render_page
 from klarna_emulator.sdk.routes import SDK_PATH
 
-README = Path(__file__).resolve().parent / "README.md"
-CONTROL_PLANE_HEADING = "## Control plane"
+CONTROL_PLANE_DOCS = Path(__file__).resolve().parent / "docs" / "control-plane.md"
 # The newest calls the request log page shows (the JSON log has them all).
 REQUEST_PAGE_SIZE = 200
 # Scripts and styles from this origin only; no site may frame these pages.
@@ -78,14 +77,9 @@ def state_page() -> Response:
 
 @views_bp.get("/docs")
 def docs_page() -> Response:
-    """The README's control-plane section, as its Markdown text."""
-    return render_page("pages/docs.html", PAGE_POLICY, text=control_plane_docs())
-
-
-def control_plane_docs() -> str:
-    """The README's "Control plane" section, up to the next section."""
-    section = README.read_text(encoding="utf-8").split(CONTROL_PLANE_HEADING, 1)[1]
-    return CONTROL_PLANE_HEADING + section.split("\n## ", 1)[0].rstrip()
+    """The control plane's documentation (docs/control-plane.md), as its Markdown text."""
+    text = CONTROL_PLANE_DOCS.read_text(encoding="utf-8").rstrip()
+    return render_page("pages/docs.html", PAGE_POLICY, text=text)
 
 
 def compact(value: Any) -> str:
