@@ -13,9 +13,12 @@ INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 
 def documentation_files() -> list[Path]:
-    """README.md and every docs/*.md, as paths relative to the repository root."""
-    docs = sorted(path.relative_to(ROOT) for path in (ROOT / "docs").glob("*.md"))
-    return [Path("README.md"), *docs]
+    """The shop's and the emulator's README.md and docs/*.md, as paths relative to the root."""
+    found: list[Path] = []
+    for folder in (ROOT, ROOT / "klarna_emulator"):
+        docs = sorted(path.relative_to(ROOT) for path in (folder / "docs").glob("*.md"))
+        found += [(folder / "README.md").relative_to(ROOT), *docs]
+    return found
 
 
 def heading_anchor(heading: str) -> str:

@@ -1,4 +1,5 @@
-"""Every relative link and #anchor in README.md and docs/*.md leads somewhere that exists."""
+"""Every relative link and #anchor in the shop's and the emulator's README.md and docs/*.md
+leads somewhere that exists."""
 
 from __future__ import annotations
 
