@@ -50,7 +50,7 @@ def _split_order_line_type_enum(spec: dict[str, Any]) -> None:
 def _anchor_shipping_method_pattern(spec: dict[str, Any]) -> None:
     # shipping_info.shipping_method: "Allowed values matches (PickUpStore|Home|...)", a list of
     # names, but the pattern is unanchored and JSON Schema patterns search, so "Homeless" or
-    # "Home delivery" would pass. (UNCONFIRMED against Klarna's servers, see the README.)
+    # "Home delivery" would pass. (UNCONFIRMED against Klarna's servers, see docs/fidelity.md.)
     method = spec["components"]["schemas"]["shipping_info"]["properties"]["shipping_method"]
     method["pattern"] = f"^{method['pattern'].strip()}$"
 

@@ -86,8 +86,8 @@ class Authorization:
     order_request: str | None = None  # canonical JSON of the create-order body
     order_response: dict[str, Any] | None = None
     customer_token_id: str | None = None
-    # A failed create-order sticks to its token: retries get the same error (README: "Repeated
-    # create-order").
+    # A failed create-order sticks to its token: retries get the same error
+    # (docs/fidelity.md: "Repeated create-order").
     failure: KlarnaApiError | None = None
 
     def is_live(self, now: datetime) -> bool:

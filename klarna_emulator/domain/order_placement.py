@@ -69,7 +69,7 @@ class OrderPlacement:
         idempotent per token); a different body answers 409. A `tokenize` token that made a
         customer token answers 403 `Authorization token already consumed`. A token whose first
         attempt failed keeps failing the same way: a new authorization is needed (the emulator
-        README's "Repeated create-order" gives the source).
+        docs/fidelity.md's "Repeated create-order" gives the source).
         """
         with self.store.lock:
             authorization = self.store.authorizations.get(token)

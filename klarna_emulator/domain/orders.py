@@ -153,7 +153,7 @@ class Order:
     def _settle_captured_status(self) -> None:
         # Only a capture makes an order (part) captured: an uncaptured order whose authorization
         # is updated to 0 (the schema's minimum) stays AUTHORIZED, so it can still be cancelled.
-        # Klarna documents no transition for it (UNCONFIRMED, see README).
+        # Klarna documents no transition for it (UNCONFIRMED, see docs/fidelity.md).
         if self.captured_amount == 0:
             return
         if self.captured_amount >= self.order_amount:

@@ -345,7 +345,7 @@
    * Klarna documents fn(options, data?, callback). Integrations also call fn(options, callback),
    * fn(data, callback) and fn(data, options, callback) (WooCommerce's plugin passes data first),
    * which Klarna's SDK evidently tolerates; how it tells them apart is undocumented, so this is
-   * our rule (README, "Argument forms"): an object is `options` when it has an option key,
+   * our rule (docs/sdk.md, "Argument forms"): an object is `options` when it has an option key,
    * else it is `data`.
    */
   const parseArguments = (method, args) => {
