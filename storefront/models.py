@@ -167,8 +167,10 @@ class Payment(Model):
     session_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Proves an authorization callback comes from Klarna (it sits in the URL Klarna was given).
     callback_secret: Mapped[str | None] = mapped_column(sa.String(64))
-    # Klarna refused this shopper and cart (hard decline): Klarna is not offered again.
+    # Klarna refused this shopper and cart (hard decline): Klarna is not offered for them.
     declined_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # sha256 of the purchase declined (cart and customer details): a changed one lifts it.
+    declined_purchase_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )
@@ -297,6 +299,7 @@ class PaymentEventKind(StrEnum):
     FRAUD_DECISION = "fraud_decision"
     NOTIFICATION_IGNORED = "notification_ignored"
     DECLINED = "declined"
+    DECLINE_LIFTED = "decline_lifted"
     # Order management: the shop's own actions, or found by reconcile (made outside the shop).
     CAPTURED = "captured"
     REFUNDED = "refunded"

@@ -21,9 +21,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
-
-import sqlalchemy as sa
+from typing import Any
 
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
@@ -64,7 +62,13 @@ from storefront.services.errors import (
 from storefront.services.klarna_requests import checked, merchant_context
 from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
-from storefront.services.payments import decline, existing_payment, payment_for
+from storefront.services.payments import (
+    decline,
+    existing_payment,
+    lift_decline,
+    payment_for,
+    write_payment,
+)
 from storefront.snapshot import CheckoutSnapshot
 
 log = logging.getLogger(__name__)
@@ -126,11 +130,8 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
         raise KlarnaSwitchedOff(MARKETS[cart.market].name)
     # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
     purchase = klarna_purchase(overview.snapshot)
-    plan = (
-        None
-        if payment.declined_at is not None
-        else plan_session(payment, overview.snapshot, purchase)
-    )
+    declined = still_declined(payment, purchase_fingerprint(purchase))
+    plan = None if declined else plan_session(payment, overview.snapshot, purchase)
     # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()
     if plan is not None:
@@ -142,6 +143,23 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
         authorize_data=authorize_data(purchase),
         purchase_fingerprint=purchase_fingerprint(purchase),
     )
+
+
+def still_declined(payment: Payment, purchase: str) -> bool:
+    """Whether Klarna's hard decline covers this purchase; lifted, with its session, if not.
+
+    A changed cart or customer details get a new session: the declined one is never reused.
+    """
+    if payment.declined_at is None:
+        return False
+    if payment.declined_purchase_fingerprint is None:
+        payment.declined_purchase_fingerprint = purchase
+    if payment.declined_purchase_fingerprint == purchase:
+        return True
+    discard_session(payment)
+    if payment.klarna_session_id is None:  # else an order holds the session, and the decline
+        lift_decline(payment)
+    return payment.declined_at is not None
 
 
 @dataclass(frozen=True)
@@ -160,6 +178,7 @@ class SessionPlan:
     update_body: dict[str, Any] | None  # the changed body for the session; None: create one
     create_body: dict[str, Any]  # a new session's body, with its new callback secret
     callback_secret: str
+    purchase: str  # its purchase_fingerprint: what a 403 REJECTED declines
 
 
 @dataclass(frozen=True)
@@ -190,6 +209,7 @@ def plan_session(
         update_body=update_body,
         create_body=session_body(purchase, merchant_context(payment, secret)),
         callback_secret=secret,
+        purchase=purchase_fingerprint(purchase),
     )
 
 
@@ -207,7 +227,8 @@ def sync_session(plan: SessionPlan) -> None:
             reference=error.correlation_id or plan.seen_session_id,
         ) from error
     except KlarnaError as error:
-        raise klarna_failure(db.session.get_one(Payment, plan.payment_id), error) from error
+        payment = db.session.get_one(Payment, plan.payment_id)
+        raise klarna_failure(payment, error, purchase=plan.purchase) from error
     store_session(plan, answer)
 
 
@@ -251,10 +272,7 @@ def create_session(klarna: KlarnaClient, plan: SessionPlan) -> SessionAnswer:
 
 
 def update_session(klarna: KlarnaClient, plan: SessionPlan) -> SessionAnswer:
-    """Send the changed body to the session and read back what Klarna offers for it now.
-
-    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/update-the-cart
-    """
+    """Send the changed body to the session and read back what Klarna offers for it now."""
     session_id, body = plan.seen_session_id, plan.update_body
     assert session_id is not None and body is not None
     klarna.update_session(session_id, checked(plan.payment_id, body))
@@ -293,21 +311,6 @@ def store_session(plan: SessionPlan, answer: SessionAnswer) -> None:
     db.session.commit()
 
 
-def write_payment(payment_id: int, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
-    """Write `values` to the payment if `conditions` hold; False, and nothing written, if not."""
-    # An UPDATE's result is a CursorResult, which counts the rows it matched.
-    written = cast(
-        sa.CursorResult[Any],
-        db.session.execute(
-            sa.update(Payment)
-            .where(Payment.id == payment_id, *conditions)
-            .values(**values)
-            .execution_options(synchronize_session=False),
-        ),
-    )
-    return written.rowcount == 1
-
-
 def category_rows(categories: Iterable[PaymentMethodCategory]) -> list[dict[str, str]]:
     """The categories Klarna offers, with the name and badge Klarna chose for each."""
     return [
@@ -328,7 +331,7 @@ def discard_cart_session(cart: Cart) -> None:
 
 
 def discard_session(payment: Payment) -> None:
-    """Forget the Klarna session of a cart that became empty (Klarna lets it expire).
+    """Forget the session of an emptied cart or of a lifted decline (Klarna lets it expire).
 
     The one place a payment's session id and callback secret are cleared, and never for a
     payment with an order: Klarna's callbacks and notifications for that order are found and
@@ -383,11 +386,13 @@ def recheck_session(cart: Cart) -> None:
         raise klarna_failure(db.session.get_one(Payment, payment_id), error) from error
 
 
-def klarna_failure(payment: Payment, error: KlarnaError) -> PaymentDeclined | PaymentUnavailable:
+def klarna_failure(
+    payment: Payment, error: KlarnaError, *, purchase: str | None = None
+) -> PaymentDeclined | PaymentUnavailable:
     """The shopper-facing error for a failed session call (the client has logged the call)."""
     if isinstance(error, KlarnaRejectedError):
         # Klarna re-assessed the changed cart and refused it (403 REJECTED on update).
-        decline(payment, detail=f"{error.operation}: {error.error_code}")
+        decline(payment, detail=f"{error.operation}: {error.error_code}", purchase=purchase)
         db.session.commit()
         return PaymentDeclined(DECLINED_MESSAGE, reference=error.correlation_id)
     log.warning("payment %s: %s", payment.id, error)

@@ -1,15 +1,20 @@
-"""The cart's payment record: found or created with its order number, and marked declined."""
+"""The cart's payment record: found or created with its order number, declined and un-declined."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.klarna.bodies import purchase_fingerprint
+from storefront.klarna_purchase import klarna_purchase
 from storefront.models import Cart, Payment, PaymentEventKind
+from storefront.services.checkout import checkout_snapshot
 from storefront.services.payment_events import record
 
 # Order numbers: unambiguous characters only (no 0/O, 1/I/L), read out over the phone.
@@ -45,14 +50,45 @@ def new_order_number() -> str:
     return f"FF-{chars[:4]}-{chars[4:]}"
 
 
-def decline(payment: Payment, *, detail: str) -> None:
-    """Stop offering Klarna for this cart after Klarna's hard decline."""
+def write_payment(payment_id: int, *conditions: sa.ColumnElement[bool], **values: Any) -> bool:
+    """Write `values` to the payment if `conditions` hold; False, and nothing written, if not."""
+    # An UPDATE's result is a CursorResult, which counts the rows it matched.
+    written = cast(
+        sa.CursorResult[Any],
+        db.session.execute(
+            sa.update(Payment)
+            .where(Payment.id == payment_id, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False),
+        ),
+    )
+    return written.rowcount == 1
+
+
+def decline(payment: Payment, *, detail: str, purchase: str | None = None) -> None:
+    """Klarna hard-declined the purchase with fingerprint `purchase`: stop offering Klarna for it.
+
+    Klarna declines a purchase with its customer details, not the shopper's cart for good
+    (https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-2-checkout).
+    Without `purchase` (create order refused) the decline covers the purchase the payment page
+    shows next.
+    """
     if payment.declined_at is None:
         payment.declined_at = utcnow()
+        payment.declined_purchase_fingerprint = purchase
         record(payment, PaymentEventKind.DECLINED, detail=detail)
 
 
-def record_decline(cart: Cart) -> None:
-    """Remember that Klarna's authorize() hard-declined this cart (the page reported it)."""
-    decline(payment_for(cart), detail="authorize() answered approved false, show_form false")
+def record_decline(cart: Cart, *, today: date) -> None:
+    """Remember that Klarna's authorize() hard-declined the cart's purchase (the page said so)."""
+    purchase = purchase_fingerprint(klarna_purchase(checkout_snapshot(cart, today=today)))
+    detail = "authorize() answered approved false, show_form false"
+    decline(payment_for(cart), detail=detail, purchase=purchase)
     db.session.commit()
+
+
+def lift_decline(payment: Payment) -> None:
+    """Offer Klarna again: the cart or details Klarna declined changed (caller commits)."""
+    payment.declined_at = None
+    payment.declined_purchase_fingerprint = None
+    record(payment, PaymentEventKind.DECLINE_LIFTED)

@@ -337,7 +337,7 @@ def declined() -> Response:
     form = ActionForm()
     cart = current_cart(for_update=True)
     if form.validate_on_submit() and cart is not None:
-        record_decline(cart)
+        record_decline(cart, today=today())
     return edited(cart, [("error", DECLINED_MESSAGE)])
 
 

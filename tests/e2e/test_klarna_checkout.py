@@ -237,6 +237,25 @@ def test_denied_shopper_is_told_and_klarna_is_hidden_for_the_cart(
     assert orders_of(storefront_server) == []
 
 
+def test_declined_shopper_who_changes_the_email_can_buy_with_klarna(
+    page: Page, storefront_server: LiveServer, console_errors: list[str]
+) -> None:
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", ["Organic Cotton Tee"], email="customer+denied@email.uk")
+    checkout.pay()
+    checkout.dialog.get_by_role("button", name="Back to the shop").click()
+    problem = page.locator("#klarna-problem")
+    expect(problem).to_contain_text("To ask Klarna again, change your e-mail")
+    expect(page.get_by_text("in the next window")).to_be_hidden()
+    checkout.change_email("customer@email.uk")
+    expect(problem).to_be_hidden()
+    expect(page.get_by_text("in the next window")).to_be_visible()
+    checkout.pay()
+    checkout.expect_order_placed()
+    assert [status for _, status in orders_of(storefront_server)] == ["paid"]
+    assert console_errors == []
+
+
 @US_AND_GB
 def test_shopper_who_closes_klarna_can_buy_again(
     page: Page, storefront_server: LiveServer, market: str

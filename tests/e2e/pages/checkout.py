@@ -125,6 +125,14 @@ class CheckoutPage:
         # The saved contact shows once the edit is answered (the widget reloads with it).
         expect(page.locator("#delivery .address-pair")).to_contain_text(email)
 
+    def change_email(self, email: str) -> None:
+        """Change the e-mail in the payment page's details form, save it, and wait for Klarna."""
+        page = self.page
+        page.locator("#delivery").get_by_text("Change contact details or addresses").click()
+        page.get_by_role("textbox", name="Email", exact=True).fill(email)
+        page.locator("#delivery").get_by_role("button", name="Save and continue").click()
+        expect(page.locator("#delivery .address-pair")).to_contain_text(email)
+
     def buy(self) -> None:
         """Press Buy (authorize() opens Klarna's dialog)."""
         self.buy_button.click()
