@@ -8,7 +8,8 @@ HYPOTHESIS_PROFILE names another, and prints the 15 slowest tests. The unit and 
 tests run on two processes (pytest-xdist, one per core: each has its own database, emulator and
 servers); the browser tests run on one, as their timings assume. The PostgreSQL pass uses
 TEST_POSTGRES_URL (default postgresql://root@127.0.0.1:5432/test) and is skipped, with the
-reason printed, only when no server answers there.
+reason printed, only when no server answers there; the hostile-input fuzzing runs there too,
+at the `dev` profile's size (it ran at full size on SQLite).
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ SLOWEST_SHOWN = "--durations=15"
 IN_PARALLEL = ["-n", "2"]
 
 
-def pytest(args: list[str], database_url: str | None) -> int:
+def pytest(args: list[str], database_url: str | None, profile: str = "ci") -> int:
     """Run pytest in a child process against the given database (None: SQLite)."""
     env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
-    env.setdefault(PROFILE_VARIABLE, "ci")
+    env.setdefault(PROFILE_VARIABLE, profile)
     if database_url:
         env["TEST_DATABASE_URL"] = database_url
     command = [sys.executable, "-m", "pytest", SLOWEST_SHOWN, *args]
@@ -73,8 +74,14 @@ def main(extra: list[str]) -> int:
     else:
         print(f"\n=== Pass 2: unit and integration tests on PostgreSQL ({postgres_url}) ===")
         sys.stdout.flush()
-        args = [*IN_PARALLEL, *extra, "-m", "not e2e"]
-        results["PostgreSQL (all but e2e)"] = pytest(args, postgres_url)
+        args = [*IN_PARALLEL, *extra, "-m", "not e2e and not fuzz"]
+        results["PostgreSQL (all but e2e and fuzzing)"] = pytest(args, postgres_url)
+        # The fuzzing ran at full size on SQLite; here it checks PostgreSQL's own failure
+        # modes (NUL characters, locks) at the `dev` profile's size, to keep CI in its time.
+        print(f"\n=== Pass 3: the fuzzing, smaller, on PostgreSQL ({postgres_url}) ===")
+        sys.stdout.flush()
+        args = [*IN_PARALLEL, *extra, "-m", "fuzz"]
+        results["PostgreSQL (fuzzing, dev size)"] = pytest(args, postgres_url, profile="dev")
 
     print("\n=== Summary ===")
     for name, outcome in results.items():
