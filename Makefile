@@ -39,7 +39,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Under three minutes: no browser, no fuzzing, no slow tests, small Hypothesis profile, SQLite.
 test-fast: $(VENV)/.installed-test
-	env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -n 2 --durations=15 \
+	env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15 \
 		-m "not e2e and not fuzz and not slow" tests/unit tests/contract tests/integration
 
 lint: $(VENV)/.installed-dev node_modules/.installed

@@ -30,7 +30,8 @@ from tests.support.system_packages import ensure_nginx  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 SLOWEST_SHOWN = "--durations=15"
-IN_PARALLEL = ["-n", "2"]
+# Each file stays on one worker, so a module that prints a table prints all of it.
+IN_PARALLEL = ["-n", "2", "--dist", "loadfile"]
 
 
 def pytest(args: list[str], database_url: str | None, profile: str = "ci") -> int:

@@ -31,6 +31,7 @@ from tests.support.order_management import (
     shop_totals,
 )
 from tests.support.payment_flow import add_fault
+from tests.support.report import print_after_tests
 
 TIMEOUT_SECONDS = 0.5
 SLOW_ANSWER_MS = 1500
@@ -96,8 +97,7 @@ ROWS: list[Row] = []
 def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
     """After the module: print the action x fault table."""
     yield
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if capture is None or not ROWS:
+    if not ROWS:
         return
     lines = [
         "| Action | Fault | Outcome | Double captures | Double refunds | Totals equal Klarna's |",
@@ -109,8 +109,7 @@ def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
         f"| {row.double_refunds} | {'yes' if row.totals_equal else 'NO'} |"
         for row in sorted(ROWS, key=lambda row: (order.index(row.action), row.fault))
     ]
-    with capture.global_and_fixture_disabled():
-        print("\n" + "\n".join(lines))
+    print_after_tests(request, lines)
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from tests.support.payment_flow import (
     place,
     widget_state,
 )
+from tests.support.report import print_after_tests
 from tests.support.shopping import add, complete_checkout, details_form, switch_market
 
 # The shop's read timeout here, and an emulated answer that takes longer than it.
@@ -77,11 +78,8 @@ ROWS: list[Row] = []
 def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
     """After the module: print the fault x operation table (docs/reliability.md copies it)."""
     yield
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if capture is None or not ROWS:
-        return
-    with capture.global_and_fixture_disabled():
-        print("\n" + "\n".join(table_lines(ROWS)))
+    if ROWS:
+        print_after_tests(request, table_lines(ROWS))
 
 
 def table_lines(rows: list[Row]) -> list[str]:

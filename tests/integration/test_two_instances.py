@@ -107,8 +107,14 @@ def place_attempt(checkout: Checkout, url: str, kind: str) -> Callable[[], tuple
 
     def attempt() -> tuple[str, int]:
         if kind == "browser":
-            answer = checkout.shopper.http.post(
-                f"{url}/checkout/payment/place", data=checkout.form, allow_redirects=False
+            # A tab of the shopper's browser: the same cookies, a connection of its own (one
+            # kept alive from setup may be closed by the server just as it is reused).
+            answer = requests.post(
+                f"{url}/checkout/payment/place",
+                data=checkout.form,
+                cookies=checkout.shopper.http.cookies,
+                allow_redirects=False,
+                timeout=60,
             )
         else:
             answer = requests.post(
