@@ -11,8 +11,10 @@ from typing import Any
 
 from flask import Flask, g, session
 
+from storefront import i18n
 from storefront.clock import utcnow
 from storefront.forms import ChangeMarketForm
+from storefront.i18n import LANGUAGES, market_language
 from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
@@ -23,6 +25,7 @@ from storefront.views.fragments import shared_fragment
 # orders this browser may see (newest last, at most REMEMBERED_ORDERS).
 CART_KEY = "cart"
 MARKET_KEY = "market"
+LANGUAGE_KEY = "language"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
 
@@ -35,6 +38,14 @@ def leave_database_out_of_header() -> None:
 def current_market() -> Market:
     """The market the shopper chose, or the default one."""
     return market_for(session.get(MARKET_KEY))
+
+
+def current_language() -> str:
+    """The language the shopper chose, else their market's (storefront.i18n)."""
+    chosen = session.get(LANGUAGE_KEY)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return market_language(current_market())
 
 
 def remember_market(market: Market) -> None:
@@ -85,7 +96,8 @@ def may_see_order(number: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template the shopper's market, the market switcher and the cart count."""
+    """Pick each request's language; give templates the market, its switcher, the cart count."""
+    i18n.init_app(app, current_language)
 
     @app.context_processor
     def shopper_context() -> dict[str, Any]:
