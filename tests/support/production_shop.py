@@ -8,6 +8,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +25,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], output: Path) -> None:
     """Return once something accepts connections on the port; raise if the process ended."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.communicate()[0]}")
+            raise RuntimeError(f"server exited: {output.read_text(errors='replace')}")
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -39,25 +40,27 @@ def wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
 
 @contextmanager
 def running(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    """Run a server listening on `port` until the block ends."""
-    process = subprocess.Popen(  # noqa: S603
-        command,
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_until_listening(port, process)
-        yield
-    finally:
-        process.terminate()
+    """Run a server listening on `port` until the block ends.
+
+    Its output goes to a temporary file, not a pipe: a pipe nobody reads fills after 64 KiB of
+    access log, and the server then blocks on its next log line.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "output.log"
+        with output.open("wb") as sink:
+            process = subprocess.Popen(  # noqa: S603
+                command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
+            )
         try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            wait_until_listening(port, process, output)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def shop_env(
