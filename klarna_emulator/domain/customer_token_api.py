@@ -101,24 +101,7 @@ class CustomerTokenApi:
                 market_stage(body),
             )
             customer = body.get("customer") or session.data.get("customer") or {}
-            customer_token = CustomerToken(
-                token_id=new_id(),
-                payment_method_type=categories.INITIAL_PAYMENT_METHODS[
-                    authorization.payment_method_category
-                ]["type"],
-                purchase_country=country,
-                purchase_currency=body["purchase_currency"].upper(),
-                locale=body["locale"],
-                billing_address=copy.deepcopy(billing),
-                customer=copy.deepcopy(customer),
-                category=authorization.payment_method_category,
-                created_at=self.store.now(),
-                session_id=session.session_id,
-                authorization_token=authorization.token,
-                intent=authorization.intent,
-                subscriptions=_subscriptions(authorization.snapshot),
-                persona=token_persona(billing.get("email")),
-            )
+            customer_token = self._new_token(authorization, session, body, billing, customer)
             self.store.customer_tokens[customer_token.token_id] = customer_token
             session.customer_token_ids.append(customer_token.token_id)
             response: dict[str, Any] = {
@@ -135,6 +118,34 @@ class CustomerTokenApi:
             if authorization.intent == TOKENIZE:
                 session.complete()
             return response
+
+    def _new_token(
+        self,
+        authorization: Authorization,
+        session: Session,
+        body: Mapping[str, Any],
+        billing: Mapping[str, Any],
+        customer: Mapping[str, Any],
+    ) -> CustomerToken:
+        """The customer token an authorization makes, with the persona of its billing e-mail."""
+        return CustomerToken(
+            token_id=new_id(),
+            payment_method_type=categories.INITIAL_PAYMENT_METHODS[
+                authorization.payment_method_category
+            ]["type"],
+            purchase_country=session.data["purchase_country"].upper(),
+            purchase_currency=body["purchase_currency"].upper(),
+            locale=body["locale"],
+            billing_address=copy.deepcopy(dict(billing)),
+            customer=copy.deepcopy(dict(customer)),
+            category=authorization.payment_method_category,
+            created_at=self.store.now(),
+            session_id=session.session_id,
+            authorization_token=authorization.token,
+            intent=authorization.intent,
+            subscriptions=_subscriptions(authorization.snapshot),
+            persona=token_persona(billing.get("email")),
+        )
 
     def _tokenizable(self, authorization_token: str) -> tuple[Authorization, Session]:
         """The authorization and its session, if a customer token may be generated from them."""
