@@ -143,3 +143,13 @@ def suspend_customer_token(token_id: str) -> Response:
     """Suspend a customer token, as Klarna may (its orders then answer TOKEN_SUSPENDED)."""
     current_emulator().customer_tokens.suspend(token_id)
     return no_content()
+
+
+@bp.post("/customer-tokens/<token_id>/decline")
+def decline_token_orders(token_id: str) -> Response:
+    """Make a token's next `count` orders (default 1) answer PAYMENT_METHOD_FAILED."""
+    count = json_object().get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        bad_input("count: expected a whole number >= 0")
+    current_emulator().customer_tokens.decline_next_orders(token_id, count)
+    return no_content()

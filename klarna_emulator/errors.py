@@ -217,6 +217,16 @@ class TokenSuspended(KlarnaApiError):
         super().__init__("Customer token is suspended")
 
 
+class PaymentMethodFailed(KlarnaApiError):
+    """403 PAYMENT_METHOD_FAILED: the token's payment method declined this order (retryable)."""
+
+    status = 403
+    error_code = "PAYMENT_METHOD_FAILED"
+
+    def __init__(self) -> None:
+        super().__init__("Purchase for payment method failed")
+
+
 # Codes for faults injected through /_emulator/faults, by status (Klarna's error tables).
 FAULT_CODES = {
     409: "CONFLICT",

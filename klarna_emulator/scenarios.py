@@ -3,6 +3,8 @@
 Klarna docs: https://docs.klarna.com/resources/developer-tools/sample-data/sample-customer-data
 (`customer@email.xx` approves, `customer+denied@…` declines, `+red` hides the form,
 `+pend-accept-NN` / `+pend-reject-NN` give a pending order decided NN minutes later).
+The customer-token tags (`+suspend-after-NN`, `+renewal-declined`) are the emulator's own: Klarna
+documents no playground trigger for a suspended token or a declined token order.
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ class Scenario:
 APPROVED = Scenario("", Decision.APPROVE, description="approved; order ACCEPTED")
 # Klarna writes the minutes with two digits (00-99); one digit (`-5`) means the same.
 PENDING_TAG = re.compile(r"^pend-(accept|reject)-([0-9]{1,2})$")
-UNREADABLE_PENDING = Scenario(
-    "pend-", Decision.UNREADABLE, description="malformed pending tag: invalid e-mail"
-)
 REJECT_REASON_TAG = re.compile(r"^reject_reason_\w+$")
+SUSPEND_TAG = re.compile(r"^suspend-after-([0-9]{1,2})$")
+RENEWAL_DECLINED_TAG = "renewal-declined"
+# Tag prefixes whose typos must not pass as a plain approval.
+STRICT_TAG_PREFIXES = ("pend-", "suspend-after")
 
 # Tags after "+" in the local part, e.g. customer+denied@email.us. Documented in the README.
 TAGGED = {
@@ -85,8 +88,28 @@ def scenario_for(email: str | None) -> Scenario:
             return Scenario(tag, Decision.APPROVE, PendingDecision(event, minutes), "pending order")
         if REJECT_REASON_TAG.match(tag):
             return Scenario(tag, Decision.DENY, description="decline with a reason")
-        if tag.startswith("pend-"):
-            # A typo (`pend-acept-05`, `pend-accept-x`, `pend-accept-100`) would otherwise be a
+        if tag.startswith(STRICT_TAG_PREFIXES) and not SUSPEND_TAG.match(tag):
+            # A typo (`pend-acept-05`, `pend-accept-x`, `suspend-after-100`) would otherwise be a
             # quiet approval that looks like a bug in the shop (docs/klarna-notes.md#pending-tags).
-            return UNREADABLE_PENDING
+            return Scenario(tag, Decision.UNREADABLE, description="malformed tag: invalid e-mail")
     return APPROVED
+
+
+@dataclass(frozen=True)
+class TokenPersona:
+    """What Klarna later does to a customer token, chosen by the shopper's e-mail."""
+
+    suspend_after: int | None = None  # token orders that succeed before Klarna suspends it
+    declines_renewals: bool = False  # every token order answers PAYMENT_METHOD_FAILED
+
+
+def token_persona(email: str | None) -> TokenPersona:
+    """The customer-token tags of an address (`+suspend-after-NN`, `+renewal-declined`)."""
+    suspend_after = None
+    declines = False
+    for tag in tags_of(email or ""):
+        suspend = SUSPEND_TAG.match(tag)
+        if suspend:
+            suspend_after = int(suspend.group(1))
+        declines = declines or tag == RENEWAL_DECLINED_TAG
+    return TokenPersona(suspend_after, declines)

@@ -55,8 +55,31 @@ def _anchor_shipping_method_pattern(spec: dict[str, Any]) -> None:
     method["pattern"] = f"^{method['pattern'].strip()}$"
 
 
+# Klarna's "Step 1: Initiate a payment" lists a fourth session intent that payments-v1.yaml's
+# enums lack: `buy_and_default_tokenize` ("place the first order at checkout and add an
+# additional service at the same time"), https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+DOCUMENTED_INTENTS = ("buy", "tokenize", "buy_and_tokenize", "buy_and_default_tokenize")
+
+
+def _add_documented_intents(spec: dict[str, Any]) -> None:
+    for schema in spec["components"]["schemas"].values():
+        intent = schema.get("properties", {}).get("intent")
+        if intent is not None:
+            intent["enum"] = list(DOCUMENTED_INTENTS)
+
+
+def _bound_subscription_name(spec: dict[str, Any]) -> None:
+    # customer-token-v1.yaml's `subscription.name` has no length limits, the same object in
+    # payments-v1.yaml has 1..255; Klarna's subscription-object page marks the name required, so
+    # an empty name would pass a literal reading of one API and fail the other.
+    name = spec["components"]["schemas"]["subscription"]["properties"]["name"]
+    name.update(minLength=1, maxLength=255)
+
+
 CORRECTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], ...]] = {
     "ordermanagement": (_split_order_line_type_enum, _anchor_shipping_method_pattern),
+    "payments": (_add_documented_intents,),
+    "customer-token": (_bound_subscription_name,),
 }
 
 

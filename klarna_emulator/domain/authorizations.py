@@ -78,6 +78,7 @@ class Authorization:
     session_id: str
     payment_method_category: str
     scenario: Scenario
+    intent: str  # the session's intent when the shopper authorized
     snapshot: dict[str, Any]
     created_at: datetime
     expires_at: datetime
@@ -86,6 +87,8 @@ class Authorization:
     order_request: str | None = None  # canonical JSON of the create-order body
     order_response: dict[str, Any] | None = None
     customer_token_id: str | None = None
+    customer_token_request: str | None = None  # canonical JSON of the generate-token body
+    customer_token_response: dict[str, Any] | None = None
     # A failed create-order sticks to its token: retries get the same error
     # (docs/fidelity.md: "Repeated create-order").
     failure: KlarnaApiError | None = None
@@ -93,15 +96,6 @@ class Authorization:
     def is_live(self, now: datetime) -> bool:
         """Active and younger than its lifetime."""
         return self.status is AuthorizationStatus.ACTIVE and now < self.expires_at
-
-    def is_spent(self, intent: str) -> bool:
-        """Whether a `tokenize` authorization already served its one use (token or order).
-
-        `buy_and_tokenize` makes both a customer token and an order; `buy` only an order.
-        Klarna's OpenAPI (generate a consumer token): the token "can be used to create a
-        purchase token instead of placing the order".
-        """
-        return intent == "tokenize" and (self.order_id or self.customer_token_id) is not None
 
     def move_to(self, status: AuthorizationStatus) -> None:
         """Change status along AUTHORIZATION_TRANSITIONS."""
@@ -115,6 +109,7 @@ class Authorization:
             "payment_method_category": self.payment_method_category,
             "scenario": self.scenario.tag or "approved",
             "status": self.status.value,
+            "intent": self.intent,
             "created_at": iso_millis(self.created_at),
             "expires_at": iso_millis(self.expires_at),
             "order_id": self.order_id,

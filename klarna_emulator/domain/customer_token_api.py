@@ -11,9 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from klarna_emulator.domain import categories
-from klarna_emulator.domain.authorizations import Authorization, AuthorizationStatus
+from klarna_emulator.domain.authorizations import (
+    Authorization,
+    AuthorizationStatus,
+    canonical_json,
+)
 from klarna_emulator.domain.customer_tokens import CustomerToken, TokenStatus
 from klarna_emulator.domain.ids import new_id
+from klarna_emulator.domain.intents import TOKENIZE, TOKENIZING, subscription_lines_stage
 from klarna_emulator.domain.markets import market_for
 from klarna_emulator.domain.order_management import OrderManagement
 from klarna_emulator.domain.order_placement import session_redirect_url
@@ -25,6 +30,7 @@ from klarna_emulator.errors import (
     TokenConsumed,
     TokenNotFound,
 )
+from klarna_emulator.scenarios import token_persona
 from klarna_emulator.store import Store
 from klarna_emulator.validation import (
     addresses_stage,
@@ -38,6 +44,15 @@ from klarna_emulator.validation import (
 )
 
 API = "customer-token"
+
+
+def _subscriptions(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `subscription` objects of the authorized order lines."""
+    return [
+        copy.deepcopy(line["subscription"])
+        for line in snapshot.get("order_lines", [])
+        if "subscription" in line
+    ]
 
 
 def _other_country_problems(
@@ -64,12 +79,18 @@ class CustomerTokenApi:
     ) -> dict[str, Any]:
         """Generate a customer token from an authorization of a tokenizing session.
 
-        Only `tokenize` / `buy_and_tokenize` sessions, once per authorization (a `tokenize`
-        one that placed an order is spent), for the session's own country (403
-        INVALID_OPERATION, 400 `Bad value: purchase_country`).
+        Not for intent `buy` (403 INVALID_OPERATION); one token per authorization: the same
+        body again answers the same token (a shop that lost the answer can ask again), another
+        body 403 `Authorization token already consumed`; for the session's own country only
+        (400 `Bad value: purchase_country`). A `tokenize` session is complete once its token
+        exists (docs/fidelity.md, *Intents*).
         """
         with self.store.lock:
             authorization, session = self._tokenizable(authorization_token)
+            if authorization.customer_token_response is not None:
+                if canonical_json(body) == authorization.customer_token_request:
+                    return copy.deepcopy(authorization.customer_token_response)
+                raise TokenConsumed()
             snapshot_billing = authorization.snapshot.get("billing_address") or {}
             billing = body.get("billing_address") or snapshot_billing
             country = session.data["purchase_country"].upper()
@@ -80,21 +101,9 @@ class CustomerTokenApi:
                 market_stage(body),
             )
             customer = body.get("customer") or session.data.get("customer") or {}
-            customer_token = CustomerToken(
-                token_id=new_id(),
-                payment_method_type=categories.INITIAL_PAYMENT_METHODS[
-                    authorization.payment_method_category
-                ]["type"],
-                purchase_country=country,
-                purchase_currency=body["purchase_currency"].upper(),
-                locale=body["locale"],
-                billing_address=copy.deepcopy(billing),
-                customer=copy.deepcopy(customer),
-                category=authorization.payment_method_category,
-                created_at=self.store.now(),
-            )
+            customer_token = self._new_token(authorization, session, body, billing, customer)
             self.store.customer_tokens[customer_token.token_id] = customer_token
-            authorization.customer_token_id = customer_token.token_id
+            session.customer_token_ids.append(customer_token.token_id)
             response: dict[str, Any] = {
                 "token_id": customer_token.token_id,
                 "payment_method_reference": new_id(),
@@ -103,7 +112,40 @@ class CustomerTokenApi:
             }
             if (session.data.get("merchant_urls") or {}).get("confirmation"):
                 response["redirect_url"] = session_redirect_url(base_url, session.session_id)
+            authorization.customer_token_id = customer_token.token_id
+            authorization.customer_token_request = canonical_json(body)
+            authorization.customer_token_response = copy.deepcopy(response)
+            if authorization.intent == TOKENIZE:
+                session.complete()
             return response
+
+    def _new_token(
+        self,
+        authorization: Authorization,
+        session: Session,
+        body: Mapping[str, Any],
+        billing: Mapping[str, Any],
+        customer: Mapping[str, Any],
+    ) -> CustomerToken:
+        """The customer token an authorization makes, with the persona of its billing e-mail."""
+        return CustomerToken(
+            token_id=new_id(),
+            payment_method_type=categories.INITIAL_PAYMENT_METHODS[
+                authorization.payment_method_category
+            ]["type"],
+            purchase_country=session.data["purchase_country"].upper(),
+            purchase_currency=body["purchase_currency"].upper(),
+            locale=body["locale"],
+            billing_address=copy.deepcopy(dict(billing)),
+            customer=copy.deepcopy(dict(customer)),
+            category=authorization.payment_method_category,
+            created_at=self.store.now(),
+            session_id=session.session_id,
+            authorization_token=authorization.token,
+            intent=authorization.intent,
+            subscriptions=_subscriptions(authorization.snapshot),
+            persona=token_persona(billing.get("email")),
+        )
 
     def _tokenizable(self, authorization_token: str) -> tuple[Authorization, Session]:
         """The authorization and its session, if a customer token may be generated from them."""
@@ -117,11 +159,10 @@ class CustomerTokenApi:
             not in (AuthorizationStatus.ACTIVE, AuthorizationStatus.ORDER_PLACED)
         ):
             raise InvalidAuthorizationToken()
-        intent = session.data.get("intent", "buy")
-        if authorization.customer_token_id is not None or authorization.is_spent(intent):
-            raise TokenConsumed()
-        if intent == "buy":
-            raise InvalidOperation(f"Not allowed to create customer tokens for intent {intent}.")
+        if authorization.intent not in TOKENIZING:
+            raise InvalidOperation(
+                f"Not allowed to create customer tokens for intent {authorization.intent}."
+            )
         return authorization, session
 
     def token(self, token_id: str) -> CustomerToken:
@@ -160,7 +201,9 @@ class CustomerTokenApi:
                 order_lines_stage(body),
                 order_totals_stage(body),
                 addresses_stage({**body, "purchase_country": customer_token.purchase_country}),
+                subscription_lines_stage(body),
             )
+            customer_token.ensure_payment_succeeds()
             purchase = {
                 **copy.deepcopy(dict(body)),
                 "purchase_country": customer_token.purchase_country,
@@ -176,6 +219,7 @@ class CustomerTokenApi:
                 body.get("merchant_urls") or {},
                 None,
             )
+            customer_token.record_order(order.order_id)
             return {
                 "order_id": order.order_id,
                 "fraud_status": order.fraud_status.value,
@@ -197,3 +241,8 @@ class CustomerTokenApi:
         """Suspend a token (control plane only: Klarna suspends tokens on its side)."""
         with self.store.lock:
             self.token(token_id).set_status(TokenStatus.SUSPENDED)
+
+    def decline_next_orders(self, token_id: str, count: int) -> None:
+        """Make the token's next `count` orders answer PAYMENT_METHOD_FAILED (control plane)."""
+        with self.store.lock:
+            self.token(token_id).queued_declines = count

@@ -18,12 +18,14 @@ from klarna_emulator.domain.authorizations import (
     canonical_json,
     mismatched_fields,
 )
+from klarna_emulator.domain.intents import BUYING
 from klarna_emulator.domain.markets import PENDING_DECISION_MARKETS
 from klarna_emulator.domain.order_management import OrderManagement
 from klarna_emulator.domain.orders import FraudStatus, Order
 from klarna_emulator.domain.sessions import Session, SessionStatus, without_read_only
 from klarna_emulator.errors import (
     InvalidAuthorizationToken,
+    InvalidOperation,
     KlarnaApiError,
     NotMatchingFields,
     OrderAlreadyCompleted,
@@ -66,8 +68,9 @@ class OrderPlacement:
         """Place the order an authorization approved; return Klarna's create-order body.
 
         The same token with the identical body returns the first order again (create-order is
-        idempotent per token); a different body answers 409. A `tokenize` token that made a
-        customer token answers 403 `Authorization token already consumed`. A token whose first
+        idempotent per token); a different body answers 409. A `tokenize` token answers 403
+        INVALID_OPERATION: that intent places no order at checkout (`Authorization token already
+        consumed` once it generated its customer token). A token whose first
         attempt failed keeps failing the same way: a new authorization is needed (the emulator
         docs/fidelity.md's "Repeated create-order" gives the source).
         """
@@ -79,13 +82,19 @@ class OrderPlacement:
                 if canonical_json(body) == authorization.order_request:
                     return copy.deepcopy(authorization.order_response)
                 raise OrderAlreadyCompleted()
+            if authorization.intent not in BUYING:
+                # `tokenize`: "no order at checkout" (docs/fidelity.md, *Intents*); Klarna's
+                # "already consumed" once the token served its one use, a customer token.
+                if authorization.customer_token_id is not None:
+                    raise TokenConsumed()
+                raise InvalidOperation(
+                    f"Not allowed to create orders for intent {authorization.intent}."
+                )
             session = self.store.sessions.get(authorization.session_id)
             if session is not None and session.status is SessionStatus.COMPLETE:
                 raise SessionCompleted()
             if session is None or not authorization.is_live(self.store.now()):
                 raise InvalidAuthorizationToken()
-            if authorization.is_spent(session.data.get("intent", "buy")):
-                raise TokenConsumed()
             if authorization.failure is not None:
                 raise authorization.failure
             try:

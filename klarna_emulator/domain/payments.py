@@ -27,6 +27,7 @@ from klarna_emulator.domain.client_token import (
     token_payload,
 )
 from klarna_emulator.domain.ids import new_id
+from klarna_emulator.domain.intents import intent_of, session_stages
 from klarna_emulator.domain.markets import market_for
 from klarna_emulator.domain.sdk_errors import FinalizeNotRequired, PaymentMethodCategoryNotSupported
 from klarna_emulator.domain.sessions import Session, SessionStatus, without_read_only
@@ -38,13 +39,7 @@ from klarna_emulator.errors import (
 )
 from klarna_emulator.scenarios import Decision, Scenario, scenario_for
 from klarna_emulator.store import Store
-from klarna_emulator.validation import (
-    first_problems,
-    purchase_stages,
-    require_valid,
-)
-
-API = "payments"
+from klarna_emulator.validation import first_problems, require_valid
 
 
 def shopper_email(data: Mapping[str, Any]) -> str | None:
@@ -90,7 +85,7 @@ class Payments:
 
     def create_session(self, body: Mapping[str, Any], base_url: str) -> dict[str, Any]:
         """Create a session; answer `{session_id, client_token, payment_method_categories}`."""
-        require_valid(*purchase_stages(API, "session_create", body))
+        require_valid(*session_stages(body))
         data = without_read_only(body)
         market = market_for(data["purchase_country"])
         assert market is not None  # the market stage has checked it
@@ -146,7 +141,7 @@ class Payments:
         with self.store.lock:
             session = self._open_session(session_id)
             data = session.merged(body)
-            require_valid(*purchase_stages(API, "session_create", data))
+            require_valid(*session_stages(data))
             session.apply(data, self.store.now())
 
     def _open_session(self, session_id: str) -> Session:
@@ -193,7 +188,7 @@ class Payments:
             session = self._open_session(session.session_id)
             if data:
                 merged = session.merged(data)
-                problems = first_problems(*purchase_stages(API, "session_create", merged))
+                problems = first_problems(*session_stages(merged))
                 if problems:
                     return {"show_form": True, "error": {"invalid_fields": problems}}
                 session.apply(merged, self.store.now())
@@ -274,9 +269,7 @@ class Payments:
                     f"{payment_method_category!r} is not offered by this session"
                 )
             merged = session.merged(data or {})
-            problems = first_problems(
-                *purchase_stages(API, "session_create", merged), lambda: _authorize_problems(merged)
-            )
+            problems = first_problems(*session_stages(merged), lambda: _authorize_problems(merged))
             return merged, problems
 
     def _merge_purchase_data(
@@ -303,6 +296,7 @@ class Payments:
             session_id=session.session_id,
             payment_method_category=category,
             scenario=scenario,
+            intent=intent_of(session.data),
             snapshot=purchase_snapshot(session.data),
             created_at=now,
             expires_at=now + timedelta(seconds=self.settings.authorization_token_lifetime_seconds),

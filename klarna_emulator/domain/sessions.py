@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -63,6 +63,7 @@ class Session:
     order_id: str | None = None
     authorized: bool = False
     pending_finalization: str | None = None  # the category awaiting finalize()
+    customer_token_ids: list[str] = field(default_factory=list)
 
     @property
     def expires_at(self) -> datetime:
@@ -82,8 +83,9 @@ class Session:
         self.data = data
         self.updated_at = now
 
-    def complete(self, order_id: str) -> None:
-        """The order is placed: the session is closed for updates and further orders."""
+    def complete(self, order_id: str | None = None) -> None:
+        """The order is placed (or, for `tokenize`, the customer token generated): the session
+        is closed for updates and further orders."""
         self.status = check_transition(SESSION_TRANSITIONS, self.status, SessionStatus.COMPLETE)
         self.order_id = order_id
 
@@ -114,11 +116,13 @@ class Session:
         return {
             "session_id": self.session_id,
             "status": self.status.value,
+            "intent": self.data.get("intent", "buy"),
             "created_at": iso_millis(self.created_at),
             "updated_at": iso_millis(self.updated_at),
             "expires_at": iso_millis(self.expires_at),
             "authorization_token": self.authorization_token,
             "order_id": self.order_id,
             "pending_finalization": self.pending_finalization,
+            "customer_token_ids": list(self.customer_token_ids),
             "data": self.data,
         }

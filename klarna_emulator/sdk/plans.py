@@ -10,11 +10,14 @@ documented limit of the emulator); the amounts are formatted for the session's l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_currency, get_currency_precision
 
 from klarna_emulator.domain.categories import AUTHORIZED_PAYMENT_METHODS, PAY_NOW
+from klarna_emulator.domain.intents import BUYING, intent_of
 
 
 def format_money(amount_minor: int, currency: str, locale: str) -> str:
@@ -46,3 +49,26 @@ def plan_summary(category: str, amount_minor: int, currency: str, locale: str) -
     if category == PAY_NOW:
         return f"Pay now: {total}"
     return f"Pay in {method['number_of_days']} days: {total}"
+
+
+NOTHING_NOW = "Nothing to pay now"
+
+
+def purchase_plan(category: str, purchase: Mapping[str, Any]) -> str:
+    """The plan for a session's purchase; a `tokenize` session charges nothing now."""
+    if intent_of(purchase) not in BUYING:
+        return NOTHING_NOW
+    return plan_summary(
+        category, purchase["order_amount"], purchase["purchase_currency"], purchase["locale"]
+    )
+
+
+INTERVAL_NOUNS = {"DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
+
+
+def subscription_summary(subscription: Mapping[str, Any]) -> str:
+    """A subscription line's cadence, e.g. `Monthly socks, every month` or `…, every 3 weeks`."""
+    noun = INTERVAL_NOUNS[subscription["interval"]]
+    count = subscription["interval_count"]
+    every = f"every {noun}" if count == 1 else f"every {count} {noun}s"
+    return f"{subscription['name']}, {every}"

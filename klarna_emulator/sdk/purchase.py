@@ -17,11 +17,12 @@ from typing import Any
 
 from klarna_emulator.config import Settings
 from klarna_emulator.domain.categories import CATEGORY_NAMES
+from klarna_emulator.domain.intents import BUYING, TOKENIZING, intent_of
 from klarna_emulator.domain.payments import Payments, shopper_email
 from klarna_emulator.domain.sessions import Session
 from klarna_emulator.scenarios import Decision, scenario_for
 from klarna_emulator.sdk.fields import bad_field, flag, shopper_data, text
-from klarna_emulator.sdk.plans import format_money, plan_summary
+from klarna_emulator.sdk.plans import format_money, purchase_plan, subscription_summary
 
 VERIFICATION_CODE = re.compile(r"^[0-9]{6}$")
 FAILING_CODE = "999999"
@@ -100,9 +101,17 @@ def review_purchase(payments: Payments, settings: Settings, call: PurchaseCall) 
             "merchant_name": settings.merchant_name,
             "category_name": CATEGORY_NAMES[category],
             "amount": format_money(purchase["order_amount"], currency, locale),
-            "plan": plan_summary(category, purchase["order_amount"], currency, locale),
+            "plan": purchase_plan(category, purchase),
             "email": billing.get("email", ""),
             "phone": billing.get("phone", ""),
+            # `tokenize` charges nothing now; the tokenizing intents show what may be charged
+            # later, as the subscription object describes it.
+            "charges_now": intent_of(purchase) in BUYING,
+            "subscriptions": [
+                subscription_summary(line["subscription"])
+                for line in purchase["order_lines"]
+                if "subscription" in line and intent_of(purchase) in TOKENIZING
+            ],
         }
     }
 

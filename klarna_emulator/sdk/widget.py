@@ -12,20 +12,17 @@ from typing import Any
 from klarna_emulator.domain.categories import category_view
 from klarna_emulator.domain.payments import Payments
 from klarna_emulator.domain.sessions import Session
-from klarna_emulator.sdk.plans import plan_summary
+from klarna_emulator.sdk.plans import purchase_plan
 
 
 def widget_view(session: Session, category: str) -> dict[str, str]:
     """The category's name, badge and plan for the session's current amount and currency."""
     view = category_view(category, "")
-    data = session.data
     return {
         "name": view["name"],
         # The badge is served by the emulator, so a path relative to the frame's origin.
         "badge_url": view["asset_urls"]["standard"],
-        "plan": plan_summary(
-            category, data["order_amount"], data["purchase_currency"], data["locale"]
-        ),
+        "plan": purchase_plan(category, session.data),
     }
 
 

@@ -26,6 +26,7 @@ from tests.support.emulator_flows import authorize, authorized_token, create_ses
 from tests.support.klarna_examples import (
     gb_cart,
     gb_customer_token_request,
+    gb_subscription_cart,
     se_session,
     shopper_gb,
     tax_accepted,
@@ -100,7 +101,7 @@ def used_token(body: dict[str, Any]) -> Callable[[KlarnaApiClient], str]:
 
 def consumed_token(api: KlarnaApiClient) -> str:
     """A `tokenize` token that already generated its customer token (its one use)."""
-    token = authorized_token(api, {**gb_cart(), "intent": "tokenize"})
+    token = authorized_token(api, gb_subscription_cart())
     generated = api.post(
         f"/payments/v1/authorizations/{token}/customer-token",
         json=gb_customer_token_request(),
@@ -292,7 +293,7 @@ EXAMPLES = {
     ),
     "create order with a token already consumed": Example(
         ERRORS_DOC,
-        order_with(consumed_token, {**gb_cart(), "intent": "tokenize"}),
+        order_with(consumed_token, gb_subscription_cart()),
         403,
         "INVALID_OPERATION",
         ("Authorization token already consumed",),

@@ -170,6 +170,39 @@ def gb_cart() -> dict[str, Any]:
     return copy.deepcopy(_GB_CART)
 
 
+MONTHLY_SOCKS = {"name": "Monthly socks {{S-1}}", "interval": "MONTH", "interval_count": 1}
+
+
+def gb_subscription_cart(intent: str = "tokenize") -> dict[str, Any]:
+    """The worked GB cart with `intent` and its first line a monthly subscription."""
+    cart = gb_cart()
+    cart["intent"] = intent
+    cart["order_lines"][0]["subscription"] = dict(MONTHLY_SOCKS)
+    return cart
+
+
+def gb_free_trial_cart() -> dict[str, Any]:
+    """A `tokenize` GB session for a free trial: one subscription line, order amount 0."""
+    line = {
+        "type": "digital",
+        "reference": "SOCKS-TRIAL",
+        "name": "Monthly socks, first month free",
+        "quantity": 1,
+        "unit_price": 0,
+        "tax_rate": 2000,
+        "total_amount": 0,
+        "total_tax_amount": 0,
+        "subscription": dict(MONTHLY_SOCKS),
+    }
+    return {
+        **{key: _GB_CART[key] for key in ("purchase_country", "purchase_currency", "locale")},
+        "intent": "tokenize",
+        "order_amount": 0,
+        "order_tax_amount": 0,
+        "order_lines": [line],
+    }
+
+
 def gb_cart_with_tees(tees: int) -> dict[str, Any]:
     """The worked GB cart with `tees` T-shirts at £10 (20 % VAT, tax rounded) instead of 2."""
     cart = gb_cart()

@@ -31,15 +31,35 @@ const close = () => {
   finish(declinedResult ? { type: "done", result: declinedResult } : { type: "aborted" });
 };
 
+// What a tokenizing session may charge later (its subscription lines), as a list.
+const renderAgreement = (review) => {
+  const agrees = review.subscriptions.length > 0;
+  // Only a shown agreement names the merchant: the name stays once on the page otherwise.
+  $("agreement-merchant").textContent = agrees ? review.merchant_name : "";
+  $("subscriptions").replaceChildren(
+    ...review.subscriptions.map((text) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }),
+  );
+  $("agreement").hidden = !agrees;
+};
+
 const render = (review) => {
   $("heading").textContent = review.heading;
+  $("merchant-verb").textContent = review.charges_now ? "Pay" : "Subscribe with";
   $("merchant").textContent = review.merchant_name;
   $("amount").textContent = review.amount;
+  $("amount").hidden = !review.charges_now;
   $("plan").textContent = `${review.category_name} · ${review.plan}`;
   $("email").value = review.email;
   $("phone").value = review.phone;
   $("phone-field").hidden = !review.phone;
-  confirmButton.textContent = `Confirm and pay ${review.amount}`;
+  renderAgreement(review);
+  confirmButton.textContent = review.charges_now
+    ? `Confirm and pay ${review.amount}`
+    : "Confirm and save Klarna";
 };
 
 const showCodeError = (message) => {

@@ -13,7 +13,7 @@ from klarna_emulator.api import KLARNA_APIS
 from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, create_session, emulator_app, place_order
-from tests.support.klarna_examples import gb_cart, gb_customer_token_request
+from tests.support.klarna_examples import gb_customer_token_request, gb_subscription_cart
 
 ORDERS = "/ordermanagement/v1/orders"
 
@@ -46,7 +46,7 @@ def path_values(api: KlarnaApiClient) -> dict[str, str]:
     order_id = place_order(api)
     captured = api.post(f"{ORDERS}/{order_id}/captures", json={"captured_amount": 1000})
     refunded = api.post(f"{ORDERS}/{order_id}/refunds", json={"refunded_amount": 100})
-    tokenize = {**gb_cart(), "intent": "tokenize"}
+    tokenize = gb_subscription_cart()
     generated = api.post(
         f"/payments/v1/authorizations/{authorized_token(api, tokenize)}/customer-token",
         json=gb_customer_token_request(),

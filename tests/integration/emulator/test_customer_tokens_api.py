@@ -8,41 +8,22 @@ import pytest
 
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import authorized_token, error_of
-from tests.support.klarna_examples import gb_cart, gb_customer_token_request, shopper_gb
+from tests.support.klarna_examples import (
+    gb_cart,
+    gb_customer_token_request,
+    gb_subscription_cart,
+    shopper_gb,
+)
+from tests.support.token_flows import TOKENS, charge, generate, new_customer_token
 
-TOKENS = "/customer-token/v1/tokens"
 TOKEN_REQUEST = gb_customer_token_request()
-
-
-def subscription_cart(intent: str = "tokenize") -> dict[str, Any]:
-    """The GB cart with a tokenizing intent."""
-    return {**gb_cart(), "intent": intent}
-
-
-def generate(api: KlarnaApiClient, token: str, **change: Any) -> Any:
-    """POST generate-customer-token for an authorization token."""
-    return api.post(
-        f"/payments/v1/authorizations/{token}/customer-token", json={**TOKEN_REQUEST, **change}
-    )
+subscription_cart = gb_subscription_cart
 
 
 @pytest.fixture
 def customer_token(api: KlarnaApiClient) -> str:
     """An ACTIVE customer token of the approved GB shopper."""
-    response = generate(api, authorized_token(api, subscription_cart()))
-    assert response.status_code == 200
-    return str(response.json["token_id"])
-
-
-def charge(api: KlarnaApiClient, token_id: str, **change: Any) -> Any:
-    """POST an order on a customer token: the GB cart without its market fields, changed."""
-    cart = gb_cart()
-    body = {
-        key: cart[key]
-        for key in ("purchase_currency", "order_amount", "order_tax_amount", "order_lines")
-    }
-    body["merchant_urls"] = {"confirmation": "http://127.0.0.1:8000/done"}
-    return api.post(f"{TOKENS}/{token_id}/order", json={**body, **change})
+    return new_customer_token(api)
 
 
 def test_generate_customer_token_answers_the_token(api: KlarnaApiClient) -> None:
@@ -68,11 +49,25 @@ def test_generate_customer_token_for_intent_buy_is_an_invalid_operation(
     )
 
 
-def test_generate_customer_token_twice_finds_the_token_consumed(api: KlarnaApiClient) -> None:
+def test_generate_customer_token_again_with_the_same_body_answers_the_same_token(
+    api: KlarnaApiClient, emulator: Any
+) -> None:
+    token = authorized_token(api, subscription_cart())
+    first = generate(api, token)
+
+    again = generate(api, token)
+
+    assert (again.status_code, again.json) == (200, first.json)
+    assert len(emulator.store.customer_tokens) == 1
+
+
+def test_generate_customer_token_again_with_another_body_finds_the_token_consumed(
+    api: KlarnaApiClient,
+) -> None:
     token = authorized_token(api, subscription_cart())
     generate(api, token)
 
-    response = generate(api, token)
+    response = generate(api, token, description="Weekly socks")
 
     assert error_of(response) == (
         403,
@@ -81,49 +76,61 @@ def test_generate_customer_token_twice_finds_the_token_consumed(api: KlarnaApiCl
     )
 
 
-def test_create_order_with_a_tokenize_token_that_made_a_customer_token_finds_it_consumed(
-    api: KlarnaApiClient,
+@pytest.mark.parametrize(
+    ("token_first", "message"),
+    [
+        (False, "Not allowed to create orders for intent tokenize."),
+        (True, "Authorization token already consumed"),
+    ],
+)
+def test_create_order_with_a_tokenize_token_is_an_invalid_operation(
+    api: KlarnaApiClient, token_first: bool, message: str
 ) -> None:
     token = authorized_token(api, subscription_cart())
-    generate(api, token)
+    if token_first:
+        generate(api, token)
 
     response = api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
 
-    assert error_of(response) == (
-        403,
-        "INVALID_OPERATION",
-        ["Authorization token already consumed"],
-    )
+    assert error_of(response) == (403, "INVALID_OPERATION", [message])
     assert api.get("/_emulator/state").json["orders"] == []
 
 
-def test_generate_customer_token_with_a_tokenize_token_that_placed_an_order_finds_it_consumed(
+def test_generating_the_token_of_a_tokenize_session_completes_the_session(
     api: KlarnaApiClient,
 ) -> None:
     token = authorized_token(api, subscription_cart())
-    api.post(f"/payments/v1/authorizations/{token}/order", json=subscription_cart())
+    session_id = api.get("/_emulator/state").json["sessions"][0]["session_id"]
 
-    response = generate(api, token)
+    generate(api, token)
 
-    assert error_of(response) == (
-        403,
-        "INVALID_OPERATION",
-        ["Authorization token already consumed"],
-    )
-    assert api.get("/_emulator/state").json["customer_tokens"] == []
+    session = api.get(f"/payments/v1/sessions/{session_id}").json
+    assert (session["status"], session["intent"]) == ("complete", "tokenize")
+    update = api.post(f"/payments/v1/sessions/{session_id}", json=subscription_cart())
+    assert error_of(update)[:2] == (404, "SESSION_COMPLETED")
 
 
-def test_generate_customer_token_and_create_order_with_one_buy_and_tokenize_token(
-    api: KlarnaApiClient,
+@pytest.mark.parametrize("intent", ["buy_and_tokenize", "buy_and_default_tokenize"])
+@pytest.mark.parametrize("token_first", [True, False])
+def test_one_buying_and_tokenizing_authorization_makes_an_order_and_a_token(
+    api: KlarnaApiClient, emulator: Any, intent: str, token_first: bool
 ) -> None:
-    token = authorized_token(api, subscription_cart("buy_and_tokenize"))
+    cart = subscription_cart(intent)
+    token = authorized_token(api, cart)
 
-    order = api.post(
-        f"/payments/v1/authorizations/{token}/order", json=subscription_cart("buy_and_tokenize")
-    )
-    generated = generate(api, token)
+    def place() -> Any:
+        return api.post(f"/payments/v1/authorizations/{token}/order", json=cart)
 
-    assert (order.status_code, generated.status_code) == (200, 200)
+    if token_first:
+        answers = [generate(api, token).status_code, place().status_code]
+    else:
+        answers = [place().status_code, generate(api, token).status_code]
+
+    assert answers == [200, 200]
+    (customer_token,) = emulator.store.customer_tokens.values()
+    (order,) = emulator.store.orders.values()
+    assert customer_token.intent == intent
+    assert emulator.store.authorizations[token].order_id == order.order_id
 
 
 def test_generate_customer_token_in_another_country_is_a_bad_value(api: KlarnaApiClient) -> None:

@@ -10,7 +10,13 @@ import pytest
 from klarna_emulator.emulator import Emulator
 from tests.support.emulator_client import KlarnaApiClient
 from tests.support.emulator_flows import create_session, emulator_app
-from tests.support.klarna_examples import gb_cart, se_session, shopper_gb
+from tests.support.klarna_examples import (
+    gb_cart,
+    gb_free_trial_cart,
+    gb_subscription_cart,
+    se_session,
+    shopper_gb,
+)
 
 SHOP = "http://127.0.0.1:5000"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -182,9 +188,36 @@ def test_review_shows_what_the_shopper_approves_and_changes_nothing(
             "plan": "Pay in 30 days: £24.99",
             "email": "customer@email.uk",
             "phone": "+447755564318",
+            "charges_now": True,
+            "subscriptions": [],
         }
     }
     assert emulator.snapshot()["sessions"] == before
+
+
+@pytest.mark.parametrize(
+    ("cart", "charges_now", "plan"),
+    [
+        (gb_free_trial_cart(), False, "Nothing to pay now"),
+        (gb_subscription_cart("buy_and_tokenize"), True, "Pay in 30 days: £24.99"),
+    ],
+)
+def test_review_of_a_sign_up_shows_the_subscription(
+    api: KlarnaApiClient, cart: dict[str, Any], charges_now: bool, plan: str
+) -> None:
+    response = api.post("/kp/sdk/v1/purchase/review", json=purchase_call(client_token(api, cart)))
+
+    review = response.json["review"]
+    assert (review["charges_now"], review["plan"]) == (charges_now, plan)
+    assert review["subscriptions"] == ["Monthly socks {{S-1}}, every month"]
+
+
+def test_review_of_a_buy_session_lists_no_subscription(api: KlarnaApiClient) -> None:
+    token = client_token(api, gb_subscription_cart("buy"))
+
+    review = api.post("/kp/sdk/v1/purchase/review", json=purchase_call(token)).json["review"]
+
+    assert (review["charges_now"], review["subscriptions"]) == (True, [])
 
 
 def test_review_of_invalid_data_is_the_callback_payload(

@@ -7,7 +7,14 @@ import pytest
 from klarna_emulator.clock import Clock
 from klarna_emulator.config import Settings
 from klarna_emulator.emulator import Emulator
-from klarna_emulator.scenarios import Decision, FraudEvent, PendingDecision, scenario_for
+from klarna_emulator.scenarios import (
+    Decision,
+    FraudEvent,
+    PendingDecision,
+    TokenPersona,
+    scenario_for,
+    token_persona,
+)
 from storefront.klarna.playground_shoppers import SAMPLE_EMAILS, Outcome, playground_shoppers
 from tests.support.emulator_flows import FROZEN_AT, TEST_SETTINGS
 from tests.support.klarna_examples import gb_cart, shopper_gb
@@ -66,6 +73,40 @@ def test_scenario_for_email(
 )
 def test_a_malformed_pending_tag_is_unreadable_not_a_normal_shopper(tag: str) -> None:
     assert scenario_for(f"customer+{tag}@email.us").decision is Decision.UNREADABLE
+
+
+@pytest.mark.parametrize(
+    ("email", "persona"),
+    [
+        ("customer@email.uk", TokenPersona()),
+        (None, TokenPersona()),
+        ("customer+suspend-after-03@email.uk", TokenPersona(suspend_after=3)),
+        ("customer+suspend-after-0@email.uk", TokenPersona(suspend_after=0)),
+        ("customer+renewal-declined@email.uk", TokenPersona(declines_renewals=True)),
+        ("Customer+RENEWAL-DECLINED@email.uk", TokenPersona(declines_renewals=True)),
+        (
+            "customer+renewal-declined+suspend-after-12@email.uk",
+            TokenPersona(suspend_after=12, declines_renewals=True),
+        ),
+    ],
+)
+def test_token_persona_for_email(email: str | None, persona: TokenPersona) -> None:
+    assert token_persona(email) == persona
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["customer+suspend-after-03@email.uk", "customer+renewal-declined+pend-accept-05@email.uk"],
+)
+def test_token_tags_approve_the_checkout(email: str) -> None:
+    assert scenario_for(email).decision is Decision.APPROVE
+
+
+@pytest.mark.parametrize(
+    "tag", ["suspend-after-x", "suspend-after-100", "suspend-after-", "suspend-after"]
+)
+def test_a_malformed_suspend_tag_is_unreadable_not_a_normal_shopper(tag: str) -> None:
+    assert scenario_for(f"customer+{tag}@email.uk").decision is Decision.UNREADABLE
 
 
 def test_the_purchase_flow_refuses_an_unreadable_tag_as_an_invalid_email() -> None:

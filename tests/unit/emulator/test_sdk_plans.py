@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klarna_emulator.sdk.plans import format_money, instalment_amounts, plan_summary
+from klarna_emulator.sdk.plans import (
+    format_money,
+    instalment_amounts,
+    plan_summary,
+    purchase_plan,
+    subscription_summary,
+)
+from tests.support.klarna_examples import gb_free_trial_cart, gb_subscription_cart
 
 
 @pytest.mark.parametrize(
@@ -49,3 +56,33 @@ def test_instalments_add_up_to_the_amount_and_differ_by_less_than_the_count(
 
     assert first + later * (count - 1) == amount
     assert 0 <= first - later < count
+
+
+@pytest.mark.parametrize(
+    ("interval", "count", "expected"),
+    [
+        ("MONTH", 1, "Socks, every month"),
+        ("MONTH", 3, "Socks, every 3 months"),
+        ("DAY", 1, "Socks, every day"),
+        ("WEEK", 2, "Socks, every 2 weeks"),
+        ("YEAR", 1, "Socks, every year"),
+    ],
+)
+def test_subscription_summary_names_the_cadence(interval: str, count: int, expected: str) -> None:
+    subscription = {"name": "Socks", "interval": interval, "interval_count": count}
+
+    assert subscription_summary(subscription) == expected
+
+
+@pytest.mark.parametrize(
+    ("purchase", "expected"),
+    [
+        (gb_free_trial_cart(), "Nothing to pay now"),
+        ({**gb_subscription_cart(), "intent": "tokenize"}, "Nothing to pay now"),
+        (gb_subscription_cart("buy_and_tokenize"), "Pay in 30 days: £24.99"),
+        (gb_subscription_cart("buy_and_default_tokenize"), "Pay in 30 days: £24.99"),
+        ({**gb_subscription_cart(), "intent": "buy"}, "Pay in 30 days: £24.99"),
+    ],
+)
+def test_a_tokenize_purchase_has_nothing_to_pay_now(purchase: dict, expected: str) -> None:
+    assert purchase_plan("pay_later", purchase) == expected
