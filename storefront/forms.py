@@ -111,6 +111,8 @@ class ShopForm(FlaskForm):
             if not all(storable(value) for value in field.raw_data or ()):
                 add_error(field, UNSTORABLE_MESSAGE)
                 valid = False
+            # A value refused by parsing and again by a validator says the same thing once.
+            field.errors = list(dict.fromkeys(field.errors))
         return valid
 
     def error_messages(self) -> list[str]:
