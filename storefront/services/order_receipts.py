@@ -58,7 +58,7 @@ UPCOMING_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.ON_HOLD})
 
 @dataclass(frozen=True)
 class ReceiptLine:
-    """A product line: name, quantity, price after any coupon, and the product's image."""
+    """A product line: name, quantity, price before the coupon (as the subtotal adds up), image."""
 
     name: str
     quantity: int
@@ -135,7 +135,7 @@ def receipt_lines(order: Order, *, absolute: bool) -> tuple[ReceiptLine, ...]:
         ReceiptLine(
             name=line.name,
             quantity=line.quantity,
-            amount_minor=line.total_minor,
+            amount_minor=line.quantity * line.unit_price_minor,
             image_url=page_url("static", absolute=absolute, filename=images[line.reference])
             if line.reference in images
             else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
@@ -17,6 +16,7 @@ from storefront.markets import MARKETS as MARKET_TABLE
 from storefront.models import Order, Payment
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
+from tests.support.outbox import capture_mail
 from tests.support.payment_flow import (
     authorize,
     callback,
@@ -27,22 +27,10 @@ from tests.support.payment_flow import (
 from tests.support.shopping import add, complete_checkout, switch_market
 
 
-class RecordingBackend:
-    """A mail backend that keeps what it is given, for the test to read."""
-
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def deliver(self, email: EmailMessage) -> None:
-        self.sent.append(email)
-
-
 @pytest.fixture
-def outbox(seeded: Flask) -> Iterator[list[EmailMessage]]:
+def outbox(seeded: Flask) -> list[EmailMessage]:
     """The mails the shop sends during the test."""
-    backend = RecordingBackend()
-    seeded.extensions["mail"] = backend
-    yield backend.sent
+    return capture_mail(seeded)
 
 
 # Per market: the category chosen, Klarna's name for it, the plan and the next step it means.
@@ -58,7 +46,7 @@ MARKETS: dict[str, dict[str, Any]] = {
     "DE": {
         "category": "pay_now",
         "name": "Pay Now",
-        "plan": "Pay now",
+        "plan": "Paid in full",
         "next": "there is nothing more to pay",
         "taxes": ["Includes VAT 19 %", "Includes VAT 7 %"],
         "shipping": "Standard shipping",
