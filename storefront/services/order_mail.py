@@ -32,11 +32,22 @@ MAILED_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.ON_HOLD})
 
 
 def mail_confirmation(order: Order) -> bool:
-    """Send the order's confirmation unless it went out already; True if this call sent it."""
-    if order.status not in MAILED_STATUSES or not mark_mailed(order.id, sent=True):
+    """Send the order's confirmation unless it went out already; True if this call sent it.
+
+    The order stands whatever happens to its e-mail: a failure is logged, never raised, so the
+    shopper (or Klarna's callback) still gets the placed order as the answer.
+    """
+    if order.status not in MAILED_STATUSES or order.confirmation_mailed_at is not None:
         return False
     try:
-        mail.send_message(confirmation_message(order))
+        message = confirmation_message(order)
+    except Exception:  # a broken template or lookup must not turn a placed order into a 500
+        log.exception("order %s: confirmation e-mail could not be written", order.number)
+        return False
+    if not mark_mailed(order.id, sent=True):
+        return False  # another attempt sent it
+    try:
+        mail.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
         log.error("order %s: confirmation e-mail not sent: %s", order.number, error)
         mark_mailed(order.id, sent=False)

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.extensions import db
 from storefront.markets import MARKETS as MARKET_TABLE
 from storefront.models import Order, Payment
+from storefront.services.order_mail import mail_confirmation
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.outbox import capture_mail
@@ -217,3 +219,17 @@ def test_a_category_the_session_did_not_offer_is_not_recorded(
     with seeded.app_context():
         assert db.session.scalars(sa.select(Payment.payment_method_category)).one() is None
     assert "&lt;script&gt;" not in outbox[0].get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+
+def test_sending_again_sends_nothing(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, outbox: list[EmailMessage]
+) -> None:
+    pay_in(client, emulator_server, "DE", "pay_now")
+    with seeded.test_request_context():
+        order = db.session.scalars(sa.select(Order)).one()
+        assert order.confirmation_mailed_at is not None
+        assert mail_confirmation(order) is False
+        # As a simultaneous attempt saw it before the first one's UPDATE: not yet mailed.
+        set_committed_value(order, "confirmation_mailed_at", None)
+        assert mail_confirmation(order) is False  # the guarded UPDATE finds it sent
+    assert len(outbox) == 1
