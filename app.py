@@ -166,6 +166,7 @@ def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGISe
         "SECRET_KEY": dev_secret_key(INSTANCE_PATH),
         "SESSION_COOKIE_SECURE": False,
         "KLARNA_DEV_PANEL": True,
+        "MAIL_BACKEND": "file",  # order confirmations as .eml files in instance/mail/
     }
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:

@@ -68,3 +68,17 @@
 
 # Send the session cookie over HTTPS only (default true; `python app.py` turns it off).
 # SESSION_COOKIE_SECURE = True
+
+# How the shop sends e-mail (order confirmations). "log" (default): only logs that a mail went
+# to a masked address. "file": writes each mail as an .eml file into instance/mail/ (demo mode;
+# `python app.py` uses it). "smtp": sends it through the server below (production).
+# MAIL_BACKEND = "log"
+# The SMTP server, for MAIL_BACKEND = "smtp"; STARTTLS on port 587 unless MAIL_USE_TLS is false.
+# MAIL_SERVER = "smtp.example.com"
+# MAIL_PORT = 587
+# MAIL_USE_TLS = True
+# Login, if the server wants one (set both or neither).
+# MAIL_USERNAME = "orders@shop.example.com"
+# MAIL_PASSWORD = "an app password"
+# The From address of the shop's mail; required for "smtp".
+# MAIL_SENDER = "Fjord & Field <orders@shop.example.com>"

@@ -12,7 +12,15 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import admin_login, cli, dev_panel, klarna_extension, security, shared_cache
+from storefront import (
+    admin_login,
+    cli,
+    dev_panel,
+    klarna_extension,
+    mail,
+    security,
+    shared_cache,
+)
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -95,6 +103,7 @@ def register_extensions(app: Flask) -> None:
     rate_limits.init_app(app)
     admin_login.init_app(app)
     shared_cache.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

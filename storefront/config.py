@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,8 +12,18 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from storefront.config_values import (
+    Setting,
+    parse_bool,
+    parse_http_url,
+    parse_minutes,
+    parse_positive_float,
+    parse_proxy_count,
+    parse_text,
+)
 from storefront.klarna.regions import REGIONS
 from storefront.klarna.sdk import CDN_SDK_URL
+from storefront.mail_settings import MAIL_SETTINGS
 
 # Credentials the bundled emulator accepts unless told otherwise (playground-shaped, not secret).
 EMULATOR_USERNAME = "PK00000_emulator"
@@ -37,76 +46,6 @@ class ConfigError(Exception):
     def __init__(self, setting: str, problem: str) -> None:
         super().__init__(f"{setting}: {problem}")
         self.setting = setting
-
-
-def parse_text(value: object) -> str:
-    """Accept any non-empty string."""
-    # The environment only holds strings, but instance/config.py can hold any Python value.
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {value!r}")
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def parse_http_url(value: object) -> str:
-    """Accept an absolute http(s) URL with a host; return it unchanged."""
-    url = parse_text(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"expected an http:// or https:// URL with a host, got {url!r}")
-    return url
-
-
-def parse_positive_float(value: object) -> float:
-    """Accept a number of seconds greater than zero."""
-    problem = f"expected a number of seconds, got {value!r}"
-    # bool is an int to Python, but `True` seconds is a slip, not a timeout.
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(problem)
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(problem) from None
-    if not number > 0:
-        raise ValueError(f"expected a number greater than 0, got {value!r}")
-    return number
-
-
-def whole_number(unit: str, minimum: int) -> Callable[[object], int]:
-    """A parser accepting a whole number of `unit`, `minimum` or more."""
-
-    def parse(value: object) -> int:
-        """Accept a whole number (or its digits in a string) of at least `minimum`."""
-        problem = f"expected a whole number of {unit}, got {value!r}"
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError(problem)
-        try:
-            number = int(value)
-        except ValueError:
-            raise ValueError(problem) from None
-        if number < minimum:
-            raise ValueError(f"expected {minimum} or more, got {value!r}")
-        return number
-
-    return parse
-
-
-parse_proxy_count = whole_number("proxies", 0)
-parse_minutes = whole_number("minutes", 1)
-
-
-def parse_bool(value: object) -> bool:
-    """Accept True/False, or true/false spelled the usual ways in environment variables."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-    raise ValueError(f"expected true or false, got {value!r}")
 
 
 def parse_database_url(value: object) -> str:
@@ -143,16 +82,6 @@ def check_driver(url: URL) -> None:
         raise ValueError(
             f"the driver for '{url.drivername}://' is not installed ({error})"
         ) from None
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One configurable value: its name, default, parser and what it is for."""
-
-    name: str
-    default: Any
-    parse: Callable[[Any], Any]
-    help: str
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -259,6 +188,7 @@ SETTINGS: tuple[Setting, ...] = (
         parse_bool,
         "Send the session cookie over HTTPS only. `python app.py` turns this off for http://.",
     ),
+    *MAIL_SETTINGS,
 )
 
 SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
@@ -319,6 +249,11 @@ def validate_config(values: dict[str, Any], instance_path: Path) -> dict[str, An
     if not config.get("TESTING"):
         require_production_settings(config)
     require_pair(config, "KLARNA_USERNAME", "KLARNA_PASSWORD")
+    require_pair(config, "MAIL_USERNAME", "MAIL_PASSWORD")
+    if config.get("MAIL_BACKEND") == "smtp":
+        for name in ("MAIL_SERVER", "MAIL_SENDER"):
+            if not config.get(name):
+                raise ConfigError(name, 'is not set; it is required when MAIL_BACKEND is "smtp"')
     if not config.get("KLARNA_API_URL"):
         raise ConfigError(
             "KLARNA_API_URL",

@@ -111,6 +111,8 @@ class ShopForm(FlaskForm):
             if not all(storable(value) for value in field.raw_data or ()):
                 add_error(field, UNSTORABLE_MESSAGE)
                 valid = False
+            # A value refused by parsing and again by a validator says the same thing once.
+            field.errors = list(dict.fromkeys(field.errors))
         return valid
 
     def error_messages(self) -> list[str]:
@@ -289,6 +291,8 @@ class PlaceOrderForm(ShopForm):
     authorization_token = HiddenField(validators=[DataRequired(), Length(max=255)])
     klarna_session_id = HiddenField(validators=[DataRequired(), Length(max=64)])
     purchase_fingerprint = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    # The payment_method_category authorize() ran for (optional: the order stands without it).
+    authorized_category = HiddenField(validators=[Length(max=32)])
 
 
 class OrderLookupForm(ShopForm):
@@ -297,7 +301,8 @@ class OrderLookupForm(ShopForm):
     number = StringField(
         "Order number",
         filters=[strip],
-        validators=[DataRequired("Enter your order number."), Length(max=16)],
+        # Typed with or without dashes and spaces (services.order_lookup.normal_order_number).
+        validators=[DataRequired("Enter your order number."), Length(max=32)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     email = StringField(

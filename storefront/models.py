@@ -171,6 +171,8 @@ class Payment(Model):
     declined_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # sha256 of the purchase declined (cart and customer details): a changed one lifts it.
     declined_purchase_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    # The payment_method_category the shopper authorized in (the page posts it with the token).
+    payment_method_category: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )
@@ -202,6 +204,13 @@ class Order(Model):
     klarna_order_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     klarna_fraud_status: Mapped[str | None] = mapped_column(sa.String(16))
     klarna_payment_method: Mapped[str | None] = mapped_column(sa.String(32))
+    # The plan Klarna authorized: days to pay (pay later) or number of instalments (slice it).
+    klarna_payment_days: Mapped[int | None]
+    klarna_instalments: Mapped[int | None]
+    coupon_code: Mapped[str | None] = mapped_column(sa.String(32))  # the coupon that applied
+    shipping_method: Mapped[str | None] = mapped_column(sa.String(32))  # a ShippingMethod code
+    # When the confirmation e-mail was handed to the mail backend: set once, by one attempt.
+    confirmation_mailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     status: Mapped[str] = mapped_column(sa.String(16))  # an OrderStatus
     market: Mapped[str] = mapped_column(sa.String(2))
     currency: Mapped[str] = mapped_column(sa.String(3))

@@ -109,6 +109,8 @@ function startPaymentPage(root) {
         placeForm.elements.authorization_token.value = authorizationToken;
         placeForm.elements.klarna_session_id.value = authorized.session_id;
         placeForm.elements.purchase_fingerprint.value = authorized.purchase_fingerprint;
+        // The category the shopper authorized in: the confirmation names it as Klarna did.
+        placeForm.elements.authorized_category.value = category;
         // The purchase stays running, Buy disabled, while the order is being placed.
         setStatus("Placing your order…");
         devPanel.whenReported(() => placeForm.submit());

@@ -93,25 +93,41 @@ class SessionDetails:
 
 @dataclass(frozen=True)
 class PlacedOrder:
-    """The answer to create order: Klarna's order id and its fraud decision."""
+    """The answer to create order: Klarna's order id, its fraud decision and the plan paid by.
+
+    `authorized_payment_method` is its `type` (e.g. `invoice`, `fixed_amount`); the plan's
+    `number_of_days` (pay later) or `number_of_installments` (slice it) come with it.
+    """
 
     order_id: str
     fraud_status: str
     redirect_url: str | None
     authorized_payment_method: str | None
     raw: Mapping[str, Any] = field(repr=False)
+    number_of_days: int | None = None
+    number_of_installments: int | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlacedOrder:
         """Read a create-order answer; the payment method is an object, or in docs a string."""
         method = data.get("authorized_payment_method")
+        plan = method if isinstance(method, dict) else {}
         return cls(
             order_id=data["order_id"],
             fraud_status=data["fraud_status"],
             redirect_url=data.get("redirect_url"),
-            authorized_payment_method=method.get("type") if isinstance(method, dict) else method,
+            authorized_payment_method=plan.get("type") if plan else method,
             raw=data,
+            number_of_days=whole_or_none(plan.get("number_of_days")),
+            number_of_installments=whole_or_none(plan.get("number_of_installments")),
         )
+
+
+def whole_or_none(value: object) -> int | None:
+    """A positive whole number from Klarna's JSON, else None (absent, or not a count)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ depends on exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -247,6 +247,26 @@ def shipping_options(priced: PricedOrder) -> list[tuple[ShippingMethod, int]]:
     return [
         (method, method.fee_for(goods_total)) for method in shipping_methods(priced.market.code)
     ]
+
+
+def shipping_previews(overview: CheckoutOverview) -> dict[str, CheckoutOverview]:
+    """The overview as it would be with each of the market's shipping methods, by method code.
+
+    The shipping step shows the one chosen (or preselected) and switches as the shopper picks
+    another, before anything is saved.
+    """
+    previews = {}
+    for method in shipping_methods(overview.snapshot.market.code):
+        snapshot = replace(overview.snapshot, shipping_method=method)
+        previews[method.code] = replace(overview, snapshot=snapshot, priced=price_order(snapshot))
+    return previews
+
+
+def preselected_shipping(cart: Cart, options: list[tuple[ShippingMethod, int]]) -> str:
+    """The cart's shipping method, or the cheapest for this order (the first of equals)."""
+    if cart.shipping_method is not None:
+        return cart.shipping_method
+    return min(options, key=lambda option: option[1])[0].code
 
 
 def choose_shipping(cart: Cart, code: str) -> None:

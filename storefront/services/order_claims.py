@@ -143,6 +143,8 @@ def new_order(
         total_minor=priced.total_minor,
         tax_minor=priced.tax_minor,
         tax_included=snapshot.market.prices_include_tax,
+        coupon_code=priced.coupon.code if priced.coupon else None,
+        shipping_method=snapshot.shipping_method.code if snapshot.shipping_method else None,
         claimed_at=now,
         claim_expires_at=now + claim_lease(),
         lines=[

@@ -8,7 +8,10 @@ from sqlalchemy.orm import selectinload
 from storefront.extensions import db
 from storefront.models import Cart, Order, Payment
 from storefront.security import matches_secret
-from storefront.services.payments import existing_payment
+from storefront.services.payments import ORDER_NUMBER_LENGTH, existing_payment
+
+# Letters and digits of an order number: "FF" and its random characters (services.payments).
+ORDER_NUMBER_CHARS = 2 + ORDER_NUMBER_LENGTH
 
 
 def find_payment(
@@ -40,9 +43,18 @@ def find_order(number: str) -> Order | None:
     ).one_or_none()
 
 
+def normal_order_number(typed: str) -> str:
+    """An order number as stored (FF-7K3Q-M9XD), however typed: any case, spaces or dashes."""
+    compact = "".join(char for char in typed.upper() if char.isalnum())
+    if len(compact) != ORDER_NUMBER_CHARS or not compact.startswith("FF"):
+        return compact  # not an order number's shape: finds nothing
+    half = 2 + ORDER_NUMBER_LENGTH // 2
+    return f"{compact[:2]}-{compact[2:half]}-{compact[half:]}"
+
+
 def look_up_order(number: str, email: str) -> Order | None:
-    """The order with this number and email (any spacing or case), or None."""
-    order = find_order(number.strip().upper())
+    """The order with this number (with or without dashes) and email (any spacing or case)."""
+    order = find_order(normal_order_number(number))
     if order is None or order.email.casefold() != email.strip().casefold():
         return None
     return order

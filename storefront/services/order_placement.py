@@ -39,7 +39,9 @@ from storefront.models import Order, OrderStatus, Payment, PaymentEventKind
 from storefront.security import matches_secret
 from storefront.services.errors import CallbackReplayed, OrderInProgress
 from storefront.services.order_claims import Claim, claim, take_over_stalled_claim
+from storefront.services.order_mail import mail_confirmation
 from storefront.services.payment_events import record
+from storefront.services.payments import record_category
 from storefront.services.placement_outcomes import Placement, after_failure, record_placed
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ def place_order(
     purchase_fingerprint_seen: str | None = None,
     wait_seconds: float = 0.0,
     cancel_unused: bool = True,
+    payment_method_category: str | None = None,
 ) -> Placement:
     """Place the order for an authorization of `klarna_session_id`, exactly once.
 
@@ -71,9 +74,13 @@ def place_order(
     `cancel_unused`: cancel the authorization if it cannot become the order. False for
     Klarna's callback: nothing ties its token to this cart but the callback itself, so a
     failure there leaves the token to lapse rather than cancel what may be another cart's.
+    `payment_method_category`: the category the shopper authorized in, as the page knows it
+    (recorded on the payment for the confirmation; the callback cannot know it).
     Raises AuthorizeAgain, PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and
     CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
     """
+    if payment_method_category:
+        record_category(payment_id, payment_method_category)
     deadline = time.monotonic() + wait_seconds
     polls = 0
     while True:
@@ -189,7 +196,9 @@ def send_claimed(claimed: Claim) -> Placement:
         placed = send_create_order(claimed.authorization_token, claimed.request_body)
     except KlarnaError as error:
         return with_database_retries(partial(after_failure, claimed, error))
-    return with_database_retries(partial(record_placed, claimed, placed))
+    placement = with_database_retries(partial(record_placed, claimed, placed))
+    mail_confirmation(placement.order)  # once per order, whichever attempt gets here first
+    return placement
 
 
 def with_database_retries(write: Callable[[], T]) -> T:

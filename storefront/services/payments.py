@@ -92,3 +92,16 @@ def lift_decline(payment: Payment) -> None:
     payment.declined_at = None
     payment.declined_purchase_fingerprint = None
     record(payment, PaymentEventKind.DECLINE_LIFTED)
+
+
+def record_category(payment_id: int, identifier: str) -> None:
+    """Remember the payment_method_category the shopper authorized in, if the session offered it.
+
+    The payment page posts it with the authorization token (any client of place_order may);
+    a category Klarna did not offer for this payment is ignored, so nothing false is shown.
+    """
+    payment = db.session.get(Payment, payment_id)
+    offered = payment.payment_method_categories if payment is not None else []
+    if any(row.get("identifier") == identifier for row in offered):
+        write_payment(payment_id, payment_method_category=identifier)
+    db.session.commit()

@@ -86,6 +86,8 @@ def record_placed(claimed: Claim, placed: PlacedOrder) -> Placement:
     order.klarna_order_id = placed.order_id
     order.klarna_fraud_status = placed.fraud_status
     order.klarna_payment_method = placed.authorized_payment_method
+    order.klarna_payment_days = placed.number_of_days
+    order.klarna_instalments = placed.number_of_installments
     record(
         payment,
         PaymentEventKind.ORDER_CREATED,

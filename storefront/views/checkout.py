@@ -76,7 +76,7 @@ def details() -> Response | str:
         except InvalidDetails as error:
             flash(error.user_message, "error")
         else:
-            flash("Details saved.", "success")
+            # Moving on is the confirmation: no "saved" banner on the next step.
             return redirect_back("checkout.shipping")
     elif form.is_submitted():
         flash(INVALID_DETAILS_MESSAGE, "error")
@@ -88,13 +88,16 @@ def shipping() -> Response | str:
     """Choose a shipping method; fees shown are what this cart would pay."""
     cart, overview = cart_at(CheckoutStep.SHIPPING)
     options = checkout.shipping_options(overview.priced)
-    form = ShippingForm(options, overview.snapshot.market, method=cart.shipping_method)
+    preselected = checkout.preselected_shipping(cart, options)
+    form = ShippingForm(options, overview.snapshot.market, method=preselected)
     chosen = form.validate_on_submit() and run_service(
-        checkout.choose_shipping, cart, form.method.data, done="Shipping chosen."
+        checkout.choose_shipping, cart, form.method.data, done=None
     )
     if chosen:
         return redirect_back("checkout.summary")
-    return render_template("checkout/shipping.html", form=form, overview=overview)
+    previews = checkout.shipping_previews(overview)
+    shown = previews.get(form.method.data or preselected, overview)
+    return render_template("checkout/shipping.html", form=form, overview=shown, previews=previews)
 
 
 @bp.get("/summary")

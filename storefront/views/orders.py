@@ -7,6 +7,7 @@ signed session cookie) or to someone who knows the order's number and email addr
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.dev_panel import order_calls
@@ -16,6 +17,7 @@ from storefront.models import OrderStatus
 from storefront.services.errors import PaymentError
 from storefront.services.order_lookup import find_order, look_up_order
 from storefront.services.order_placement import resume_placement
+from storefront.services.order_receipts import order_receipt
 from storefront.services.rate_limits import ORDER_LOOKUPS, give_back, spend_attempt
 from storefront.views.shopper import may_see_order, remember_order
 
@@ -26,12 +28,19 @@ PLACING_REFRESH_SECONDS = 3
 
 
 @bp.get("/<number>")
-def confirmation(number: str) -> Response | str:
+def confirmation(number: str) -> Response | str | tuple[str, int]:
     """The order: number, lines, totals, addresses and where its Klarna payment stands."""
     order = find_order(number) if may_see_order(number) else None
     if order is None:
-        flash("Enter your order number and email address to see your order.", "error")
-        return redirect(url_for("orders.lookup"))
+        # Said on the page, not by a silent redirect: the shopper learns why they must look it up.
+        # 403 (not 404): the same answer whether or not the number exists.
+        return lookup_page(
+            OrderLookupForm(formdata=None, data={"number": number[:32]}),
+            notice=gettext(
+                "For your privacy, an order page opens only in the browser that placed the order. "
+                "Enter the order number and the e-mail address you used to see it here."
+            ),
+        ), 403
     try:
         # An order whose placing stalled is finished here, by the page's own refresh.
         order = resume_placement(order)
@@ -42,6 +51,7 @@ def confirmation(number: str) -> Response | str:
     return render_template(
         "orders/confirmation.html",
         order=order,
+        receipt=order_receipt(order),
         order_market=MARKETS[order.market],
         statuses=OrderStatus,
         refresh_seconds=PLACING_REFRESH_SECONDS if order.status == OrderStatus.PLACING else None,
@@ -61,5 +71,10 @@ def lookup() -> Response | str:
             remember_order(order.number)
             return redirect(url_for("orders.confirmation", number=order.number))
         # One message for both a wrong number and a wrong email: no hint which one exists.
-        flash("We found no order with that number and email address.", "error")
-    return render_template("orders/lookup.html", form=form)
+        flash(gettext("We found no order with that number and email address."), "error")
+    return lookup_page(form)
+
+
+def lookup_page(form: OrderLookupForm, notice: str | None = None) -> str:
+    """The lookup form, with a notice saying why the shopper is asked for it."""
+    return render_template("orders/lookup.html", form=form, notice=notice)

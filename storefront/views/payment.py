@@ -362,6 +362,7 @@ def place() -> Response:
             today=today(),
             purchase_fingerprint_seen=form.purchase_fingerprint.data,
             wait_seconds=PLACE_ORDER_WAIT_SECONDS,
+            payment_method_category=form.authorized_category.data or None,
         )
     except OrderInProgress as error:
         remember_order(error.number)

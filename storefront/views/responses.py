@@ -69,14 +69,15 @@ def is_local_path(target: str) -> bool:
     )
 
 
-def run_service(service: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> bool:
-    """Call a service; flash `done`, or the shopper-facing reason it refused. True if done."""
+def run_service(service: Callable[..., Any], *args: Any, done: str | None, **kwargs: Any) -> bool:
+    """Call a service; flash `done` (None: nothing), or why it refused. True if done."""
     try:
         service(*args, **kwargs)
     except ShopError as error:
         flash(error.user_message, "error")
         return False
-    flash(done, "success")
+    if done is not None:
+        flash(done, "success")
     return True
 
 

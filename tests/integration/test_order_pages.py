@@ -27,15 +27,31 @@ def test_order_page_is_not_shown_to_another_browser(
     number, _ = placed_order(seeded)
     stranger = seeded.test_client()
     response = stranger.get(f"/orders/{number}")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/orders/lookup"
+    # No silent redirect: the lookup form, saying why, with the number filled in; no order data.
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "an order page opens only in the browser that placed the order" in page
+    assert f'value="{number}"' in page
+    assert "customer@email.uk" not in page
+    assert "Thank you for your order" not in page
     assert client.get(f"/orders/{number}").status_code == 200
+
+
+def test_an_unknown_order_number_gets_the_same_answer(seeded: Flask) -> None:
+    response = seeded.test_client().get("/orders/FF-XXXX-XXXX")
+    assert response.status_code == 403
+    assert "an order page opens only in the browser that placed" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
     ("typed_number", "typed_email"),
-    [("{number}", "{email}"), ("  {lower} ", "  CUSTOMER@EMAIL.UK ")],
-    ids=["as-printed", "any-case-and-spacing"],
+    [
+        ("{number}", "{email}"),
+        ("  {lower} ", "  CUSTOMER@EMAIL.UK "),
+        ("{undashed}", "{email}"),
+        (" {spaced} ", "{email}"),
+    ],
+    ids=["as-printed", "any-case-and-spacing", "without-dashes", "spaces-for-dashes-lower-case"],
 )
 def test_order_lookup_by_number_and_email_shows_the_order(
     seeded: Flask,
@@ -48,7 +64,12 @@ def test_order_lookup_by_number_and_email_shows_the_order(
     number, email = placed_order(seeded)
     stranger: ShopClient = seeded.test_client()  # type: ignore[assignment]
     form = {
-        "number": typed_number.format(number=number, lower=number.lower()),
+        "number": typed_number.format(
+            number=number,
+            lower=number.lower(),
+            undashed=number.replace("-", ""),
+            spaced=number.replace("-", " ").lower(),
+        ),
         "email": typed_email.format(email=email),
     }
     response = stranger.post_form("/orders/lookup", form)
@@ -71,4 +92,4 @@ def test_order_lookup_with_a_wrong_number_or_email_says_neither_exists(
     }
     page = stranger.post_form("/orders/lookup", form).get_data(as_text=True)
     assert "We found no order with that number and email address." in page
-    assert stranger.get(f"/orders/{number}").status_code == 302
+    assert stranger.get(f"/orders/{number}").status_code == 403

@@ -121,7 +121,7 @@ class CheckoutPage:
         field = page.get_by_role("textbox", name="Email", exact=True)
         expect(field).to_have_value(email)
         expect(field).to_be_focused()
-        page.locator("#delivery").get_by_role("button", name="Save and continue").click()
+        page.locator("#delivery").get_by_role("button", name="Save", exact=True).click()
         # The saved contact shows once the edit is answered (the widget reloads with it).
         expect(page.locator("#delivery .address-pair")).to_contain_text(email)
 
@@ -130,7 +130,7 @@ class CheckoutPage:
         page = self.page
         page.locator("#delivery").get_by_text("Change contact details or addresses").click()
         page.get_by_role("textbox", name="Email", exact=True).fill(email)
-        page.locator("#delivery").get_by_role("button", name="Save and continue").click()
+        page.locator("#delivery").get_by_role("button", name="Save", exact=True).click()
         expect(page.locator("#delivery .address-pair")).to_contain_text(email)
 
     def buy(self) -> None:
