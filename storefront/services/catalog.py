@@ -1,4 +1,4 @@
-"""Catalog queries: products with their price in one market, kept in the shared cache.
+"""Catalog queries: products with their price in one market (shared cache), texts, related.
 
 The catalog is the same for every shopper of a market, so it is read once per market and
 cached as frozen plain values (never ORM objects, which belong to one request's session).
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from storefront.catalog_data import PRODUCT_TEXTS
 from storefront.extensions import db
 from storefront.markets import Market
 from storefront.models import Product, ProductPrice
@@ -73,3 +74,36 @@ def read_products(market: Market) -> tuple[PricedProduct, ...]:
         )
         for product, price in rows
     )
+
+
+@dataclass(frozen=True)
+class ProductStory:
+    """A product's texts in one language: card line, page text, facts, the image's alt text."""
+
+    summary: str
+    description: str
+    details: tuple[tuple[str, str], ...]
+    alt: str
+
+
+def product_story(product: CatalogProduct, language: str) -> ProductStory:
+    """The product's texts in `language`, else in English, else its one-line description."""
+    for texts in (PRODUCT_TEXTS.get(language, {}), PRODUCT_TEXTS["en"]):
+        found = texts.get(product.sku)
+        if found is not None:
+            return ProductStory(
+                summary=found["summary"],
+                description=found["description"],
+                details=found["details"],
+                alt=found["alt"],
+            )
+    return ProductStory(product.description, product.description, (), product.name)
+
+
+def related_products(
+    item: PricedProduct, market: Market, limit: int = 4
+) -> tuple[PricedProduct, ...]:
+    """Up to `limit` other products: the same category's first, then the rest of the shop's."""
+    others = [other for other in list_products(market) if other.product.sku != item.product.sku]
+    others.sort(key=lambda other: other.product.category != item.product.category)
+    return tuple(others[:limit])

@@ -7,13 +7,22 @@ is being placed every change is refused (`editable_cart`).
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
+from typing import cast
+
+from flask import Blueprint, flash, get_flashed_messages, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
 from storefront.services import carts, checkout
 from storefront.services.rate_limits import COUPON_CODES, failures_limited
-from storefront.views.responses import flash_form_errors, redirect_back, run_service
+from storefront.views.responses import (
+    Message,
+    as_json,
+    flash_form_errors,
+    redirect_back,
+    run_service,
+    wants_json,
+)
 from storefront.views.shopper import current_cart, current_or_new_cart, editable_cart, today
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
@@ -36,7 +45,7 @@ def show() -> str:
 
 @bp.post("/add")
 def add() -> Response:
-    """Add a product to the cart."""
+    """Add a product to the cart; static/js/add-to-cart.js asks for JSON and stays on its page."""
     form = AddToCartForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -48,7 +57,19 @@ def add() -> Response:
             form.quantity.data,
             done="Added to your cart.",
         )
+    if wants_json():
+        return added_answer()
     return redirect_back("cart.show")
+
+
+def added_answer() -> Response:
+    """The add's messages and the header's re-rendered cart link, for add-to-cart.js."""
+    # with_categories=True: the (category, text) pairs flash() stored.
+    messages = cast(list[Message], get_flashed_messages(with_categories=True))
+    return jsonify(
+        messages=as_json(messages),
+        fragments={"cart_link": render_template("_cart_link.html")},
+    )
 
 
 @bp.post("/items/<sku>/quantity")

@@ -8,7 +8,8 @@ from playwright.sync_api import Page, expect
 def test_home_page_loads_without_console_errors(page: Page, console_errors: list[str]) -> None:
     page.goto("/")
     expect(page).to_have_title("Shop · Fjord & Field")
-    expect(page.get_by_role("heading", name="Shop", level=1)).to_be_visible()
+    hero = page.get_by_role("heading", name="Slow-made goods for everyday life", level=1)
+    expect(hero).to_be_visible()
     expect(page.get_by_role("link", name="Organic Cotton Tee")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert console_errors == []

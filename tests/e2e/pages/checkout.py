@@ -30,11 +30,11 @@ def fill_address(page: Page, market: str) -> None:
 
 
 def add_to_cart(page: Page, products: list[str]) -> None:
-    """From a page listing them, add each product to an empty cart, one page load at a time."""
+    """From a page listing them, add each product to an empty cart, one add at a time."""
     for count, product in enumerate(products, start=1):
         page.get_by_role("button", name=f"Add to cart ({product})").click()
-        # Wait for this add's page before the next click, which could cancel its load. The
-        # status reads the same after every add; the cart count tells this add's page apart.
+        # Wait for this add's answer before the next click (the grid's add-to-cart.js sends it
+        # in place). The status reads the same after every add; the cart count tells them apart.
         expect(page.locator(".cart-count")).to_contain_text(f"({count} item")
         expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
 
