@@ -54,7 +54,12 @@ async function sendAdd(form) {
     return null;
   }
   const isJson = response.headers.get("Content-Type")?.startsWith("application/json");
-  return response.ok && isJson ? response.json() : null;
+  if (!response.ok || !isJson) return null; // refused (409, 429, 400): the page says why
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
 }
 
 /** Send the submitted add-to-cart form in the background, keeping the page where it is. */
