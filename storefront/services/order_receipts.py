@@ -147,8 +147,11 @@ def receipt_lines(order: Order, *, absolute: bool) -> tuple[ReceiptLine, ...]:
 def tax_lines(order: Order) -> tuple[TaxLine, ...]:
     """VAT per rate, as storefront.pricing computed it per line; in the US one sales-tax line."""
     if not order.tax_included:
+        # US lines keep the sales-tax rate they were taxed at: name it when there is one.
         state = order.shipping_address.get("region", "")
-        return (TaxLine(state, order.tax_minor),) if order.tax_minor else ()
+        rates = {line.tax_rate_bp for line in order.lines if line.tax_rate_bp}
+        label = f"{state}, {format_rate(rates.pop())}" if len(rates) == 1 else state
+        return (TaxLine(label, order.tax_minor),) if order.tax_minor else ()
     by_rate: dict[int, int] = defaultdict(int)
     for line in order.lines:
         by_rate[line.tax_rate_bp] += tax_included_in(line.total_minor, line.tax_rate_bp)

@@ -23,7 +23,7 @@ MARKETS = {
         "first instalment",
         ["Includes VAT 25 %", "Includes VAT 6 %"],
     ),
-    "US": ("Pay later.", "Pay in 30 days", "within 30 days of shipping", ["Sales tax (NY)"]),
+    "US": ("Pay later.", "Pay in 30 days", "within 30 days of shipping", ["Sales tax (NY, 4 %)"]),
 }
 PRODUCTS = ["Organic Cotton Tee", "Merino Hoodie", "The Bread Book"]
 

@@ -66,7 +66,7 @@ MARKETS: dict[str, dict[str, Any]] = {
         "name": "Pay later.",
         "plan": "Pay in 30 days",
         "next": "you pay it within 30 days of shipping",
-        "taxes": ["Sales tax (NY)"],
+        "taxes": ["Sales tax (NY, 4 %)"],
         "shipping": "Standard shipping",
     },
 }
