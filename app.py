@@ -166,6 +166,7 @@ def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGISe
         "SECRET_KEY": dev_secret_key(INSTANCE_PATH),
         "SESSION_COOKIE_SECURE": False,
         "KLARNA_DEV_PANEL": True,
+        "GRAPHQL_INTROSPECTION": True,  # demo mode: GraphQL tools may read the schema
     }
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:
