@@ -36,6 +36,7 @@ from storefront.services.klarna_session import (
     start_payment,
 )
 from storefront.services.klarna_switch import klarna_enabled
+from storefront.services.order_lookup import find_payment
 from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, place_order
 from storefront.services.payments import existing_payment
 
@@ -119,8 +120,12 @@ def place_headless_order(cart: Cart, *, today: date) -> str:
     PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and CheckoutIncomplete.
     """
     selected = cart.selected_payment
-    payment = existing_payment(cart)
-    if not selected or payment is None:
+    if not selected:
+        raise PaymentMethodMissing(MISSING_METHOD_MESSAGE)
+    # As the page's POST: the cart's payment, or, if another door placed the order with this
+    # token since the cart was read (and so consumed the cart), that order's payment.
+    payment = find_payment(cart, selected["klarna_session_id"], selected["authorization_token"])
+    if payment is None:
         raise PaymentMethodMissing(MISSING_METHOD_MESSAGE)
     payment_id, cart_id = payment.id, cart.id
     db.session.commit()  # no lock is held while the order is placed
