@@ -10,6 +10,7 @@ cart is reached only by its masked id. Introspection is on in demo mode only
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from ariadne import graphql_sync
@@ -23,6 +24,12 @@ from storefront.markets import MARKETS, market_for
 
 bp = Blueprint("graphql", __name__)
 csrf.exempt(bp)
+
+# Ariadne logs every error of an answer with the request's text around it, which can hold a
+# shopper's address or e-mail; refusals are answers, not faults, and unexpected errors are
+# logged by `format_error` without the request. So Ariadne's own log goes nowhere.
+ARIADNE_LOG = logging.getLogger("storefront.graphql.ariadne")
+ARIADNE_LOG.disabled = True
 
 
 def problem(status: int, message: str) -> tuple[Response, int]:
@@ -69,5 +76,6 @@ def graphql() -> tuple[Response, int]:
         introspection=current_app.config["GRAPHQL_INTROSPECTION"],
         error_formatter=format_error,
         middleware=[refuse_nul_text],
+        logger=ARIADNE_LOG,
     )
     return jsonify(result), 200

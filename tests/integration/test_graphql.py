@@ -6,6 +6,7 @@ JSON POSTs to /graphql, no cookie, no CSRF token.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
@@ -392,3 +393,21 @@ def test_text_with_a_nul_is_refused_before_anything_is_stored(
         {"c": cart_id},
     )
     assert messages_of(answer) == ["Text with a NUL character cannot be stored."]
+
+
+def test_a_refusal_logs_none_of_the_request(
+    seeded: Flask, client: ShopClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cart_id = new_cart(client)
+    street = "17 Private Lane"
+    answer = graphql(
+        client,
+        "mutation($c: String!) { setShippingAddressesOnCart(input: {cart_id: $c,"
+        ' shipping_addresses: [{address: {firstname: "A", lastname: "B",'
+        f' street: ["{street}"], city: "Berlin", postcode: "10178", country_code: "DE",'
+        ' telephone: "+49017614284340"}}]}) { cart { id } } }',
+        {"c": cart_id},
+    )
+    assert messages_of(answer)
+    assert street not in caplog.text
