@@ -30,7 +30,7 @@ const state = {
   category: null,
   authorizeData: null,
   sdkUrl: null,
-  busy: false,
+  queue: Promise.resolve(),
 };
 
 const byId = (id) => document.getElementById(id);
@@ -42,7 +42,7 @@ function setStatus(text) {
   status.hidden = !text;
 }
 
-/** Add a request to the page's log: the operation's first line, so a reader sees each call. */
+/** Add an answered request to the page's log: its first line, so a reader sees each call. */
 function logRequest(query) {
   const entry = document.createElement("li");
   entry.textContent = query.trim().split("\n")[0];
@@ -51,13 +51,13 @@ function logRequest(query) {
 
 /** POST one GraphQL operation; its data, or an Error carrying the GraphQL error messages. */
 async function graphql(query, variables = {}) {
-  logRequest(query);
   const response = await fetch("/graphql", {
     method: "POST",
     headers: { "Content-Type": "application/json", Store: state.store },
     body: JSON.stringify({ query, variables }),
   });
   const answer = await response.json();
+  logRequest(query);
   if (answer.errors?.length) {
     throw new Error(answer.errors.map((error) => error.message).join(" "));
   }
@@ -121,20 +121,22 @@ async function cartId() {
   return state.cartId;
 }
 
-/** Run a cart edit, draw the cart it answers, and bring Klarna's widget in step. */
-async function edit(run) {
-  if (state.busy) return;
-  state.busy = true;
-  setStatus("");
-  try {
-    const cart = await run(await cartId());
-    if (cart) renderCart(cart);
-    if (state.clientToken) await refreshKlarna();
-  } catch (error) {
-    setStatus(error.message);
-  } finally {
-    state.busy = false;
-  }
+/**
+ * Run a cart edit, draw the cart it answers, and bring Klarna's widget in step. Edits run one
+ * at a time, in the order the shopper made them: a click while one runs waits its turn.
+ */
+function edit(run) {
+  state.queue = state.queue.then(async () => {
+    setStatus("");
+    try {
+      const cart = await run(await cartId());
+      if (cart) renderCart(cart);
+      if (state.clientToken) await refreshKlarna();
+    } catch (error) {
+      setStatus(error.message);
+    }
+  });
+  return state.queue;
 }
 
 function addProduct(c) {
