@@ -335,11 +335,11 @@ def graphql_known(scene: Scene, attacker_id: str, other_id: str) -> dict[str, tu
     """The values the GraphQL fuzzer draws variables from: real ones and near misses.
 
     The other shopper's masked id is the key to their cart, so only near misses of it (and
-    their session token and order number) are drawn, never the id itself.
+    their session token) are drawn, never the id itself; the attacker's own id most often.
     """
     near_misses = (other_id[:-1] + ("A" if other_id[-1] != "A" else "B"), other_id.lower())
     return {
-        "c": (attacker_id, *near_misses, *scene.known["cart"], *scene.known["number"]),
+        "c": (attacker_id, attacker_id, attacker_id, *near_misses, *scene.known["cart"]),
         "sku": scene.known["sku"],
         "u": scene.known["sku"],
         "q": (1, 2, 99, 100, 0, -1, 1.5, 1e308),
