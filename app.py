@@ -167,6 +167,7 @@ def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGISe
         "SESSION_COOKIE_SECURE": False,
         "KLARNA_DEV_PANEL": True,
         "MAIL_BACKEND": "file",  # order confirmations as .eml files in instance/mail/
+        "GRAPHQL_INTROSPECTION": True,  # demo mode: GraphQL tools may read the schema
     }
     # Each socket is closed on the way out: on success each server holds its own duplicate.
     with contextlib.ExitStack() as sockets:

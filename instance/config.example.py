@@ -53,6 +53,10 @@
 # bundled emulator. Only for Klarna's playground: these e-mails mean nothing in production.
 # KLARNA_TEST_DATA = False
 
+# Answer GraphQL introspection at /graphql (the schema, for tools such as GraphiQL).
+# `python app.py` turns it on (demo mode); leave it off in production.
+# GRAPHQL_INTROSPECTION = False
+
 # The shop's public base URL, used in the callback URLs Klarna calls (merchant_urls); requests
 # for any other host are refused (400), and https here turns on HSTS. Required in production;
 # `python app.py` uses the address it listens on. Never taken from a request's Host header.

@@ -16,6 +16,7 @@ from storefront import (
     admin_login,
     cli,
     dev_panel,
+    graphql,
     klarna_extension,
     mail,
     security,
@@ -126,5 +127,6 @@ def register_blueprints(app: Flask) -> None:
     shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
     for module in (*shop, admin_auth, admin, admin_order_actions):
         app.register_blueprint(module.bp)
+    graphql.init_app(app)
     shopper.init_app(app)
     errors.init_app(app)

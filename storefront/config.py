@@ -160,6 +160,12 @@ SETTINGS: tuple[Setting, ...] = (
         "`python app.py` turns it on with the bundled emulator; only for the playground.",
     ),
     Setting(
+        "GRAPHQL_INTROSPECTION",
+        False,
+        parse_bool,
+        "Answer GraphQL introspection at /graphql; `python app.py` turns it on (demo mode).",
+    ),
+    Setting(
         "PUBLIC_URL",
         None,
         parse_http_url,

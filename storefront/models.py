@@ -86,6 +86,13 @@ class Cart(Model):
     email: Mapped[str] = mapped_column(sa.String(99), default="")
     phone: Mapped[str] = mapped_column(sa.String(99), default="")
     ship_to_billing: Mapped[bool] = mapped_column(default=True)
+    # The headless doors' random cart id (storefront.services.headless_carts); None for a
+    # cart only the pages use. Not the session token: knowing one must not give the other.
+    masked_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # The payment method a headless client chose, with the Klarna authorization it brought
+    # ({code, authorization_token, klarna_session_id, purchase_fingerprint}); placing the
+    # order uses it. The pages send the token with the place-order POST instead.
+    selected_payment: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now()
     )

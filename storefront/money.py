@@ -67,8 +67,7 @@ def allocate(total_minor: int, weights: Sequence[int]) -> list[int]:
 @lru_cache(maxsize=4096)
 def format_money(amount_minor: int, currency: str, locale: str) -> str:
     """Format minor units for a shopper, e.g. 123456 SEK in sv-SE as '1 234,56 kr'."""
-    digits = get_currency_precision(currency)
-    amount = Decimal(amount_minor).scaleb(-digits)
+    amount = major_units(amount_minor, currency)
     return format_currency(amount, currency, locale=locale.replace("-", "_"))
 
 
@@ -84,3 +83,8 @@ def minor_units(amount: Decimal, currency: str) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{currency} has {get_currency_precision(currency)} decimal places")
     return int(scaled)
+
+
+def major_units(amount_minor: int, currency: str) -> Decimal:
+    """Minor units as an exact amount in major units: 1250 GBP -> Decimal('12.50')."""
+    return Decimal(amount_minor).scaleb(-get_currency_precision(currency))

@@ -42,9 +42,14 @@ def find_cart(token: str | None, *, for_update: bool = False) -> Cart | None:
     """
     if not token:
         return None
+    return find_cart_where(Cart.token == token, for_update=for_update)
+
+
+def find_cart_where(condition: sa.ColumnElement[bool], *, for_update: bool = False) -> Cart | None:
+    """The one cart matching `condition` (a unique column), loaded and locked as `find_cart`."""
     query = (
         sa.select(Cart)
-        .where(Cart.token == token)
+        .where(condition)
         .options(
             selectinload(Cart.lines).joinedload(CartLine.product),
             selectinload(Cart.addresses),
@@ -77,9 +82,12 @@ def require_editable(cart: Cart) -> None:
         raise OrderBeingConfirmed(placing)
 
 
-def create_cart(market: Market) -> Cart:
-    """A new, empty cart in a market, with an unguessable token for the session cookie."""
-    cart = Cart(token=secrets.token_urlsafe(32), market=market.code)
+def create_cart(market: Market, *, masked_id: str | None = None) -> Cart:
+    """A new, empty cart in a market, with an unguessable token for the session cookie.
+
+    `masked_id`: the id a headless door gives its client instead (services.headless_carts).
+    """
+    cart = Cart(token=secrets.token_urlsafe(32), market=market.code, masked_id=masked_id)
     db.session.add(cart)
     db.session.commit()
     return cart

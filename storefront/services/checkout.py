@@ -164,26 +164,9 @@ def save_details(
     Checks again what the form checked, so a caller other than the form (the payment page)
     cannot store details Klarna's authorize() would refuse.
     """
-    country = MARKETS[cart.market].country
-    problems = {
-        f"billing-{field}": problem
-        for field, problem in addresses.address_problems(billing).items()
-    }
+    problems = address_problems_in(cart, "billing", billing) | contact_problems(email, phone)
     if shipping is not None:
-        problems |= {
-            f"shipping-{field}": problem
-            for field, problem in addresses.address_problems(shipping).items()
-        }
-    problems |= {
-        name: problem
-        for name, problem in (
-            ("email", address_rules.email_problem(email)),
-            ("phone", address_rules.phone_problem(phone)),
-        )
-        if problem
-    }
-    if any(address.country != country for address in (billing, shipping) if address):
-        problems["country"] = f"The shop delivers to {MARKETS[cart.market].name} only."
+        problems |= address_problems_in(cart, "shipping", shipping)
     if problems:
         raise InvalidDetails(problems)
     cart.email, cart.phone = email, phone
@@ -194,6 +177,26 @@ def save_details(
     else:
         store_address(cart, AddressKind.SHIPPING, shipping)
     db.session.commit()
+
+
+def address_problems_in(cart: Cart, kind: str, address: PostalAddress) -> dict[str, str]:
+    """Every problem with one of the cart's addresses, keyed `kind-field`, its country included."""
+    problems = {
+        f"{kind}-{field}": problem for field, problem in addresses.address_problems(address).items()
+    }
+    market = MARKETS[cart.market]
+    if address.country != market.country:
+        problems["country"] = f"The shop delivers to {market.name} only."
+    return problems
+
+
+def contact_problems(email: str | None, phone: str | None) -> dict[str, str]:
+    """Problems with the e-mail and phone given (None: not being changed), keyed by field."""
+    checks = (
+        ("email", None if email is None else address_rules.email_problem(email)),
+        ("phone", None if phone is None else address_rules.phone_problem(phone)),
+    )
+    return {name: problem for name, problem in checks if problem}
 
 
 def store_address(cart: Cart, kind: AddressKind, address: PostalAddress) -> None:

@@ -24,6 +24,8 @@ BEING_CONFIRMED_MESSAGE = (
 )
 # Details are refused with their problems shown next to the fields, and this one line.
 INVALID_DETAILS_MESSAGE = "Please correct the highlighted details."
+# At most this much of an unknown cart id is repeated back in the error.
+MASKED_ID_ECHO = 64
 
 
 class ShopError(Exception):
@@ -139,3 +141,19 @@ class OrderBeingConfirmed(ShopError):
     def __init__(self, number: str) -> None:
         super().__init__(BEING_CONFIRMED_MESSAGE)
         self.number = number
+
+
+class CartNotFound(ShopError):
+    """No cart has this headless cart id (never created, or its order was placed)."""
+
+    def __init__(self, masked_id: str) -> None:
+        # Magento's wording, which headless clients already handle.
+        super().__init__(f'Could not find a cart with ID "{masked_id[:MASKED_ID_ECHO]}"')
+
+
+class PaymentMethodUnavailable(ShopError):
+    """A headless client chose a payment method the cart is not offered right now."""
+
+
+class PaymentMethodMissing(ShopError):
+    """A headless client asked to place the order before choosing how to pay."""

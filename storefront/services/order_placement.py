@@ -51,6 +51,9 @@ T = TypeVar("T")
 # FIRST_POLL_SECONDS, doubling up to MAX_POLL_SECONDS (see poll_delay).
 FIRST_POLL_SECONDS = 0.05
 MAX_POLL_SECONDS = 1.0
+# How long a shopper's place-order request (the page's POST, a headless placeOrder) waits for
+# an attempt already placing the order (Klarna's callback, or a double click) before answering.
+PLACE_ORDER_WAIT_SECONDS = 15.0
 # Tries at writing down Klarna's answer while the database is busy (see with_database_retries).
 DATABASE_ATTEMPTS = 4
 

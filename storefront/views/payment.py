@@ -41,7 +41,7 @@ from storefront.services.errors import (
 )
 from storefront.services.klarna_session import PaymentPage, recheck_session, start_payment
 from storefront.services.order_lookup import find_payment
-from storefront.services.order_placement import place_order
+from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, place_order
 from storefront.services.payments import record_decline
 from storefront.services.rate_limits import (
     COUPON_CODES,
@@ -67,9 +67,6 @@ from storefront.views.shopper import (
 
 bp = Blueprint("payment", __name__, url_prefix="/checkout/payment")
 
-# How long the browser's place-order POST waits for an attempt already placing the order
-# (Klarna's callback, or the first of a double click) before showing the order page.
-PLACE_ORDER_WAIT_SECONDS = 15.0
 # The page parts an edit re-renders: [data-fragment] name -> template.
 FRAGMENTS = {
     "items": "payment/_items.html",

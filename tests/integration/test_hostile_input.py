@@ -27,12 +27,15 @@ from storefront import MAX_REQUEST_BYTES
 from storefront.catalog_data import DEMO_COUPONS, DEMO_PRODUCTS
 from storefront.extensions import db
 from storefront.forms import QUANTITY_MESSAGE, UNSTORABLE_MESSAGE
+from storefront.graphql.errors import INTERNAL_MESSAGE
 from storefront.markets import MARKETS
 from storefront.models import Cart, CartAddress, CartLine, Order, OrderLine, Payment, PaymentEvent
 from storefront.services import carts, checkout
+from storefront.services.headless_carts import new_masked_id
 from storefront.shipping import SHIPPING_METHODS
 from storefront.views.shopper import CART_KEY
 from tests.support.client import ShopClient
+from tests.support.hostile_graphql import GraphQLAttack, hostile_graphql
 from tests.support.hostile_requests import Endpoint, HostileRequest, HostileRequests
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import open_payment_page, pay
@@ -310,6 +313,77 @@ def test_hostile_requests_get_no_500_touch_no_other_cart_or_order_and_stay_on_si
             assert not leaves_the_shop(response.location or ""), outcome(request, response)
             if response.status_code < 400:  # refused requests change nothing worth restoring
                 keep_attacker_cart_filled(seeded, watcher, scene.attacker_cart_token)
+
+        attack()
+    assert sent >= examples
+
+
+def give_masked_ids(app: Flask, scene: Scene) -> tuple[str, str]:
+    """Let the GraphQL door reach the attacker's and the other shopper's carts; their ids."""
+    ids = (new_masked_id(), new_masked_id())
+    with app.app_context():
+        attacker = db.session.scalars(
+            sa.select(Cart).where(Cart.token == scene.attacker_cart_token)
+        ).one()
+        other = db.session.get_one(Cart, scene.other_cart_id)
+        attacker.masked_id, other.masked_id = ids
+        db.session.commit()
+    return ids
+
+
+def graphql_known(scene: Scene, attacker_id: str, other_id: str) -> dict[str, tuple[Any, ...]]:
+    """The values the GraphQL fuzzer draws variables from: real ones and near misses.
+
+    The other shopper's masked id is the key to their cart, so only near misses of it (and
+    their session token) are drawn, never the id itself; the attacker's own id most often.
+    """
+    near_misses = (other_id[:-1] + ("A" if other_id[-1] != "A" else "B"), other_id.lower())
+    return {
+        "c": (attacker_id, attacker_id, attacker_id, *near_misses, *scene.known["cart"]),
+        "sku": scene.known["sku"],
+        "u": scene.known["sku"],
+        "q": (1, 2, 99, 100, 0, -1, 1.5, 1e308),
+        "code": (*scene.known["code"], "klarna_pay_later", "klarna_pay_over_time", "checkmo"),
+        "e": scene.known["email"],
+        "m": scene.known["method"],
+        "t": scene.known["authorization_token"],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.fuzz
+def test_hostile_graphql_requests_get_no_500_and_touch_no_other_cart_or_order(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    """The GraphQL door, fed the same way: real operations with drawn variables, and junk."""
+    scene = build_scene(seeded, emulator_server)
+    attacker_id, other_id = give_masked_ids(seeded, scene)
+    untouchable = untouchable_rows_query(scene.other_cart_id)
+    attacks = hostile_graphql(graphql_known(scene, attacker_id, other_id))
+    with seeded.app_context():
+        engine = db.engine
+    sent = 0
+    examples = settings.default.max_examples  # from the Hypothesis profile (ci: 1,000)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+        before = rows_now(watcher, untouchable)
+
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(attacks)
+        def attack(request: GraphQLAttack) -> None:
+            nonlocal sent
+            response = request.send(scene.attacker)
+            sent += 1
+            text = response.get_data(as_text=True)
+            assert response.status_code < 500, f"{request!r} was answered {response.status}"
+            assert TRACEBACK not in text and INTERNAL_MESSAGE not in text, f"{request!r}: {text}"
+            assert rows_now(watcher, untouchable) == before, repr(request)
+            keep_attacker_cart_filled(seeded, watcher, scene.attacker_cart_token)
 
         attack()
     assert sent >= examples

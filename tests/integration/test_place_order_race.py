@@ -1,4 +1,5 @@
-"""The shopper's browser and Klarna's callback place the same order at the same instant: one order.
+"""The shopper's browser, Klarna's callback and a headless client place the same order at the
+same instant: one order.
 
 Runs on the run's database: SQLite by default, PostgreSQL with TEST_DATABASE_URL (the suite
 runs both), because the two make concurrent writers wait in different ways.
@@ -20,8 +21,10 @@ from werkzeug.test import TestResponse
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services import order_lookup
+from storefront.services.headless_carts import new_masked_id
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
+from tests.support.graphql_shopper import data_of, set_klarna_method
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     authorize,
@@ -39,17 +42,39 @@ CALLBACK_COPIES = 8
 RACE_SEED = 20261122  # which attempts are browsers and which callbacks: the same every run
 
 
+# The doors an order can be placed through. Each door is a name, how to make its attempt for
+# a shopper who authorized on the payment page, and what its answers may be (see Racers.ready
+# and assert_answers_are_defined); another door is added the same way.
+BROWSER, KLARNA, GRAPHQL = "browser", "klarna", "graphql"
+PLACE_ORDER_MUTATION = (
+    "mutation($c: String!) { placeOrder(input: {cart_id: $c}) { order { order_number } } }"
+)
+
+
 @dataclass(frozen=True)
 class Racers:
-    """One shopper's authorized payment, and the two ways its order can be placed."""
+    """One shopper's authorized payment, and each door its order can be placed through."""
 
     session_id: str
-    browser: Callable[[], TestResponse]
-    klarna: Callable[[], TestResponse]
+    doors: dict[str, Callable[[], TestResponse]]
+
+    @property
+    def browser(self) -> Callable[[], TestResponse]:
+        """The shopper's Buy: the payment page's place-order POST."""
+        return self.doors[BROWSER]
+
+    @property
+    def klarna(self) -> Callable[[], TestResponse]:
+        """Klarna's authorization callback."""
+        return self.doors[KLARNA]
 
     @classmethod
     def ready(cls, app: Flask, emulator_server: LiveServer, market: str = "GB") -> Racers:
-        """A shopper who authorized on the payment page, in `market`, with nothing placed."""
+        """A shopper who authorized on the payment page, in `market`, with nothing placed.
+
+        The cart is also given a masked id and the authorization set on it through GraphQL's
+        setPaymentMethodOnCart, so a headless client holding the same cart can race too.
+        """
         shopper: ShopClient = app.test_client()  # type: ignore[assignment]
         state = open_payment_page(shopper, market)
         token = authorize(emulator_server, state)["authorization_token"]
@@ -60,6 +85,11 @@ class Racers:
                 sa.select(Payment).where(Payment.klarna_session_id == state["session_id"])
             ).one()
             key = payment.callback_secret or ""
+            cart_id = new_masked_id()
+            assert payment.cart is not None
+            payment.cart.masked_id = cart_id
+            db.session.commit()
+        data_of(set_klarna_method(shopper, cart_id, f"klarna_{state['categories'][0]}", token))
         form = {
             "csrf_token": shopper.csrf_token(),
             "authorization_token": token,
@@ -76,11 +106,16 @@ class Racers:
         def klarna() -> TestResponse:
             return callback(app.test_client(), key, body)
 
-        return cls(state["session_id"], browser, klarna)
+        def graphql() -> TestResponse:
+            query = {"query": PLACE_ORDER_MUTATION, "variables": {"c": cart_id}}
+            return app.test_client().post("/graphql", json=query)
+
+        return cls(state["session_id"], {BROWSER: browser, KLARNA: klarna, GRAPHQL: graphql})
 
 
 def assert_answers_are_defined(responses: list[TestResponse], order_number: str) -> None:
-    """Browsers land on the order (or Klarna's redirect); Klarna hears placed, busy or done.
+    """Browsers land on the order (or Klarna's redirect); Klarna hears placed, busy or done;
+    GraphQL answers the order's number, or that the cart is gone (another door placed it).
 
     Either may also hear "busy, try again" (503 with Retry-After) when the burst outgrew the
     database's connection pool: a defined answer that lost nothing, never a 500.
@@ -92,9 +127,22 @@ def assert_answers_are_defined(responses: list[TestResponse], order_number: str)
             assert response.status_code == 303
             location = response.headers["Location"]
             assert location == f"/orders/{order_number}" or not location.startswith("/"), location
+        elif response.request.path == "/graphql":
+            assert_graphql_answer(response, order_number)
         else:
             # 409 tells a replay that the order exists already.
             assert response.status_code in CALLBACK_STATUSES, response.get_json()
+
+
+def assert_graphql_answer(response: TestResponse, order_number: str) -> None:
+    """placeOrder answered the order's number, or that its cart became that order already."""
+    assert response.status_code == 200
+    answer = response.get_json()
+    if "errors" in answer:
+        [error] = answer["errors"]
+        assert error["message"].startswith("Could not find a cart with ID"), answer
+    else:
+        assert answer["data"]["placeOrder"]["order"]["order_number"] == order_number
 
 
 def placed_orders(app: Flask) -> dict[str, str]:
@@ -108,19 +156,36 @@ def placed_orders(app: Flask) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("browser_posts", "callbacks"),
-    [(2, 0), (1, 1), (0, 2), (4, 4)],
-    ids=["double-click", "browser-and-callback", "callback-twice", "four-of-each"],
+    "attempts",
+    [
+        {BROWSER: 2},
+        {BROWSER: 1, KLARNA: 1},
+        {KLARNA: 2},
+        {BROWSER: 4, KLARNA: 4},
+        {GRAPHQL: 2},
+        {GRAPHQL: 1, KLARNA: 1},
+        {GRAPHQL: 1, BROWSER: 1},
+        {GRAPHQL: 3, BROWSER: 3, KLARNA: 3},
+    ],
+    ids=[
+        "double-click",
+        "browser-and-callback",
+        "callback-twice",
+        "four-of-each",
+        "graphql-twice",
+        "graphql-and-callback",
+        "graphql-and-browser",
+        "three-per-door",
+    ],
 )
 def test_place_order_racing_attempts_make_exactly_one_order(
-    seeded: Flask,
-    emulator_server: LiveServer,
-    browser_posts: int,
-    callbacks: int,
+    seeded: Flask, emulator_server: LiveServer, attempts: dict[str, int]
 ) -> None:
     racers = Racers.ready(seeded, emulator_server)
 
-    responses = run_together([racers.browser] * browser_posts + [racers.klarna] * callbacks)
+    responses = run_together(
+        [racers.doors[door] for door, count in attempts.items() for _ in range(count)]
+    )
 
     orders = placed_orders(seeded)
     assert list(orders) == [racers.session_id]
@@ -165,13 +230,13 @@ def test_fifty_racing_attempts_on_each_of_twenty_sessions_make_twenty_orders(
     ]
     pick = random.Random(RACE_SEED)
     entries = [
-        (racers, pick.choice(("browser", "klarna")))
+        (racers, pick.choice(sorted(racers.doors)))
         for racers in sessions
         for _ in range(ATTEMPTS_PER_SESSION)
     ]
     pick.shuffle(entries)
 
-    responses = run_together([getattr(racers, kind) for racers, kind in entries])
+    responses = run_together([racers.doors[door] for racers, door in entries])
 
     answers = Counter(
         f"{kind} {response.status_code}"

@@ -66,3 +66,32 @@ def test_relative_imports_are_resolved_before_checking() -> None:
         if is_forbidden(module)
     ]
     assert forbidden == ["storefront.addresses", "flask_wtf.form"]
+
+
+# The headless doors (GraphQL, JSON:API) reach Klarna only through the shop's services, which
+# keep the session in step and place each order once; a door calling the client itself would not.
+HEADLESS_PACKAGES = ("storefront/graphql", "storefront/headless", "storefront/jsonapi")
+KLARNA_CALLERS = ("storefront.klarna.client", "storefront.klarna.order_management")
+
+
+def headless_modules() -> list[Path]:
+    """Every module of the headless doors' packages present in this checkout."""
+    return sorted(path for package in HEADLESS_PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
+def calls_klarna_directly(module: str) -> bool:
+    """Whether importing `module` reaches Klarna's HTTP client or Order Management itself."""
+    return any(module == caller or module.startswith(caller + ".") for caller in KLARNA_CALLERS)
+
+
+@pytest.mark.parametrize("path", headless_modules(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_headless_doors_reach_klarna_only_through_services(path: Path) -> None:
+    direct = sorted({module for module in imported_modules(path) if calls_klarna_directly(module)})
+    assert direct == [], f"{path.relative_to(ROOT)} imports {', '.join(direct)}"
+
+
+def test_the_headless_rule_sees_every_door_and_both_clients() -> None:
+    assert any("graphql" in str(path) for path in headless_modules())
+    assert calls_klarna_directly("storefront.klarna.client.KlarnaClient")
+    assert calls_klarna_directly("storefront.klarna.order_management")
+    assert not calls_klarna_directly("storefront.klarna.bodies")
