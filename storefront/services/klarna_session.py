@@ -23,8 +23,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext
+
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
+from storefront.i18n import country_name
 from storefront.klarna.bodies import (
     Purchase,
     authorize_data,
@@ -127,7 +130,7 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
     if not klarna_enabled(cart.market):
-        raise KlarnaSwitchedOff(MARKETS[cart.market].name)
+        raise KlarnaSwitchedOff(country_name(MARKETS[cart.market].country))
     # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
     purchase = klarna_purchase(overview.snapshot)
     declined = still_declined(payment, purchase_fingerprint(purchase))
@@ -222,8 +225,10 @@ def sync_session(plan: SessionPlan) -> None:
         # would let the shopper pay twice, so stop and let support look at it.
         log.error("Klarna session %s completed without a shop order", plan.seen_session_id)
         raise PaymentOutcomeUnknown(
-            "Klarna shows this payment as completed, but we have no order for it yet. "
-            "Please don't pay again; contact us with this reference.",
+            gettext(
+                "Klarna shows this payment as completed, but we have no order for it yet. "
+                "Please don't pay again; contact us with this reference."
+            ),
             reference=error.correlation_id or plan.seen_session_id,
         ) from error
     except KlarnaError as error:
@@ -371,7 +376,7 @@ def recheck_session(cart: Cart) -> None:
     """
     payment = payment_for(cart)
     if not klarna_enabled(payment.market):
-        raise KlarnaSwitchedOff(MARKETS[payment.market].name)
+        raise KlarnaSwitchedOff(country_name(MARKETS[payment.market].country))
     payment_id, session_id = payment.id, payment.klarna_session_id
     country = MARKETS[payment.market].country
     db.session.commit()  # no connection is held while Klarna answers

@@ -8,6 +8,7 @@ is being placed every change is refused (`editable_cart`).
 from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
@@ -46,7 +47,7 @@ def add() -> Response:
             current_or_new_cart(),
             form.sku.data,
             form.quantity.data,
-            done="Added to your cart.",
+            done=gettext("Added to your cart."),
         )
     return redirect_back("cart.show")
 
@@ -59,9 +60,11 @@ def change_quantity(sku: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None:
-        flash("Your cart is empty.", "error")
+        flash(gettext("Your cart is empty."), "error")
     else:
-        run_service(carts.change_quantity, cart, sku, form.quantity.data, done="Quantity updated.")
+        run_service(
+            carts.change_quantity, cart, sku, form.quantity.data, done=gettext("Quantity updated.")
+        )
     return redirect_back("cart.show")
 
 
@@ -71,9 +74,9 @@ def remove(sku: str) -> Response:
     form = ActionForm()
     cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
-        run_service(carts.remove_item, cart, sku, done="Removed from your cart.")
+        run_service(carts.remove_item, cart, sku, done=gettext("Removed from your cart."))
     else:
-        flash("That product is not in your cart any more.", "error")
+        flash(gettext("That product is not in your cart any more."), "error")
     return redirect_back("cart.show")
 
 
@@ -85,11 +88,12 @@ def apply_coupon() -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None or not cart.lines:
-        flash("Add something to your cart before applying a coupon.", "error")
+        flash(gettext("Add something to your cart before applying a coupon."), "error")
     else:
         code = (form.code.data or "").upper()
         apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
-        run_service(apply_limited, cart, code, today=today(), done=f"Coupon {code} applied.")
+        done = gettext("Coupon %(code)s applied.", code=code)
+        run_service(apply_limited, cart, code, today=today(), done=done)
     return redirect_back("cart.show")
 
 
@@ -99,5 +103,5 @@ def remove_coupon() -> Response:
     form = ActionForm()
     cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
-        run_service(checkout.remove_coupon, cart, done="Coupon removed.")
+        run_service(checkout.remove_coupon, cart, done=gettext("Coupon removed."))
     return redirect_back("cart.show")

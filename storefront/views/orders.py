@@ -7,6 +7,7 @@ signed session cookie) or to someone who knows the order's number and email addr
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.dev_panel import order_calls
@@ -30,7 +31,7 @@ def confirmation(number: str) -> Response | str:
     """The order: number, lines, totals, addresses and where its Klarna payment stands."""
     order = find_order(number) if may_see_order(number) else None
     if order is None:
-        flash("Enter your order number and email address to see your order.", "error")
+        flash(gettext("Enter your order number and email address to see your order."), "error")
         return redirect(url_for("orders.lookup"))
     try:
         # An order whose placing stalled is finished here, by the page's own refresh.
@@ -61,5 +62,5 @@ def lookup() -> Response | str:
             remember_order(order.number)
             return redirect(url_for("orders.confirmation", number=order.number))
         # One message for both a wrong number and a wrong email: no hint which one exists.
-        flash("We found no order with that number and email address.", "error")
+        flash(gettext("We found no order with that number and email address."), "error")
     return render_template("orders/lookup.html", form=form)
