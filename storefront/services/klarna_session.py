@@ -67,6 +67,7 @@ from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
 from storefront.services.payments import (
     decline,
+    decline_key,
     existing_payment,
     lift_decline,
     payment_for,
@@ -112,12 +113,14 @@ class PaymentPage:
         return self.payment.declined_at is not None
 
 
-def start_payment(cart: Cart, *, today: date) -> PaymentPage:
+def start_payment(cart: Cart, *, today: date, language: str | None = None) -> PaymentPage:
     """Bring the cart's Klarna session in step with the cart; call Klarna only if it changed.
 
     Raises CheckoutIncomplete (an earlier step is missing; an empty cart also drops its
     session), OrderInProgress, KlarnaSwitchedOff (the merchant turned Klarna off for the
     market: nothing is sent to Klarna), PaymentUnavailable and PaymentOutcomeUnknown.
+    `language`: the shopper's, for Klarna's locale (storefront.klarna_purchase.klarna_locale);
+    a change of language changes the session body, so the session is updated.
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
@@ -132,8 +135,8 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     if not klarna_enabled(cart.market):
         raise KlarnaSwitchedOff(country_name(MARKETS[cart.market].country))
     # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
-    purchase = klarna_purchase(overview.snapshot)
-    declined = still_declined(payment, purchase_fingerprint(purchase))
+    purchase = klarna_purchase(overview.snapshot, language)
+    declined = still_declined(payment, decline_key(overview.snapshot))
     plan = None if declined else plan_session(payment, overview.snapshot, purchase)
     # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()
@@ -181,7 +184,7 @@ class SessionPlan:
     update_body: dict[str, Any] | None  # the changed body for the session; None: create one
     create_body: dict[str, Any]  # a new session's body, with its new callback secret
     callback_secret: str
-    purchase: str  # its purchase_fingerprint: what a 403 REJECTED declines
+    purchase: str  # its decline_key: what a 403 REJECTED declines
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def plan_session(
         update_body=update_body,
         create_body=session_body(purchase, merchant_context(payment, secret)),
         callback_secret=secret,
-        purchase=purchase_fingerprint(purchase),
+        purchase=decline_key(snapshot),
     )
 
 

@@ -71,6 +71,7 @@ def claim(
     today: date,
     purchase_fingerprint_seen: str | None,
     cancel_unused: bool,
+    language: str | None = None,
 ) -> Claim | None:
     """Insert the order as PLACING with its create-order body; None if another attempt won."""
     if payment.declined_at is not None:
@@ -89,7 +90,7 @@ def claim(
         raise AuthorizeAgain(EXPIRED_MESSAGE)
     snapshot = checkout_snapshot(cart, today=today)
     require_step(snapshot, CheckoutStep.SUMMARY)
-    purchase = klarna_purchase(snapshot)
+    purchase = klarna_purchase(snapshot, language)
     if purchase_fingerprint_seen is not None and not matches_secret(
         purchase_fingerprint_seen, purchase_fingerprint(purchase)
     ):

@@ -61,6 +61,7 @@ from storefront.views.responses import (
 from storefront.views.shopper import (
     CART_KEY,
     current_cart,
+    current_language,
     editable_cart,
     remember_order,
     today,
@@ -106,7 +107,7 @@ def page_state(cart: Cart, **context: Any) -> dict[str, Any]:
     Raises CheckoutIncomplete and OrderInProgress (see `start_payment`).
     """
     try:
-        page = start_payment(cart, today=today())
+        page = start_payment(cart, today=today(), language=current_language())
     except PaymentError as error:
         overview = checkout.checkout_overview(cart, today=today())
         return page_context(cart, overview, None, problem=error.user_message, **context)
@@ -365,6 +366,7 @@ def place() -> Response:
             klarna_session_id=session_id,
             today=today(),
             purchase_fingerprint_seen=form.purchase_fingerprint.data,
+            language=current_language(),
             wait_seconds=PLACE_ORDER_WAIT_SECONDS,
         )
     except OrderInProgress as error:
