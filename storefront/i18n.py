@@ -12,6 +12,9 @@ from storefront.markets import Market
 LANGUAGES = ("en", "de", "sv")
 # Each language named in itself, as a language switch lists them.
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "sv": "Svenska"}
+# The Babel locale each language's pages are formatted in: the shop's English is British
+# ("31 August 2024", "working days"); German and Swedish as written in DE and SE.
+BABEL_LOCALES = {"en": "en_GB", "de": "de_DE", "sv": "sv_SE"}
 
 babel = Babel()
 
@@ -24,7 +27,7 @@ def N_(message: str) -> str:
 def request_language() -> str:
     """The language this request's pages are in ('en' outside a request)."""
     locale = get_locale()
-    return "en" if locale is None else str(locale)
+    return "en" if locale is None else str(locale.language)
 
 
 def market_language(market: Market) -> str:
@@ -42,5 +45,5 @@ def country_name(country: str) -> str:
 
 def init_app(app: Flask, locale_selector: Callable[[], str]) -> None:
     """Bind Flask-Babel to the app; `locale_selector` names each request's language."""
-    babel.init_app(app, locale_selector=locale_selector)
+    babel.init_app(app, locale_selector=lambda: BABEL_LOCALES[locale_selector()])
     app.jinja_env.globals["country_name"] = country_name
