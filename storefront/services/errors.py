@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext
 
+from storefront.i18n import country_name
+
 # What the shopper is told when paying fails; shown by more than one service and page.
 UNAVAILABLE_MESSAGE = lazy_gettext(
     "Klarna is not available right now. Please try again in a moment; nothing has been charged."
@@ -29,6 +31,10 @@ EXPIRED_MESSAGE = lazy_gettext(
 BEING_CONFIRMED_MESSAGE = lazy_gettext(
     "Your order is being confirmed with Klarna, so your cart cannot be changed right now. "
     "Your order page shows the result in a moment."
+)
+COMPLETED_WITHOUT_ORDER_MESSAGE = lazy_gettext(
+    "Klarna shows this payment as completed, but we have no order for it yet. "
+    "Please don't pay again; contact us with this reference."
 )
 # Details are refused with their problems shown next to the fields, and this one line.
 INVALID_DETAILS_MESSAGE = lazy_gettext("Please correct the highlighted details.")
@@ -118,7 +124,7 @@ class KlarnaSwitchedOff(PaymentError):
             gettext(
                 "Paying with Klarna is not available for %(country)s at the moment. "
                 "Nothing has been charged; your cart is saved.",
-                country=country,
+                country=country_name(country),
             )
         )
 

@@ -23,11 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import gettext
-
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
-from storefront.i18n import country_name
 from storefront.klarna.bodies import (
     Purchase,
     authorize_data,
@@ -54,6 +51,7 @@ from storefront.services.checkout import (
     require_step,
 )
 from storefront.services.errors import (
+    COMPLETED_WITHOUT_ORDER_MESSAGE,
     DECLINED_MESSAGE,
     UNAVAILABLE_MESSAGE,
     KlarnaSwitchedOff,
@@ -119,8 +117,7 @@ def start_payment(cart: Cart, *, today: date, language: str | None = None) -> Pa
     Raises CheckoutIncomplete (an earlier step is missing; an empty cart also drops its
     session), OrderInProgress, KlarnaSwitchedOff (the merchant turned Klarna off for the
     market: nothing is sent to Klarna), PaymentUnavailable and PaymentOutcomeUnknown.
-    `language`: the shopper's, for Klarna's locale (storefront.klarna_purchase.klarna_locale);
-    a change of language changes the session body, so the session is updated.
+    `language`: the shopper's, for Klarna's locale (a new language updates the session).
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
@@ -133,7 +130,7 @@ def start_payment(cart: Cart, *, today: date, language: str | None = None) -> Pa
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
     if not klarna_enabled(cart.market):
-        raise KlarnaSwitchedOff(country_name(MARKETS[cart.market].country))
+        raise KlarnaSwitchedOff(MARKETS[cart.market].country)
     # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
     purchase = klarna_purchase(overview.snapshot, language)
     declined = still_declined(payment, decline_key(overview.snapshot))
@@ -227,13 +224,8 @@ def sync_session(plan: SessionPlan) -> None:
         # An order exists at Klarna for this session but not in the shop: a new session
         # would let the shopper pay twice, so stop and let support look at it.
         log.error("Klarna session %s completed without a shop order", plan.seen_session_id)
-        raise PaymentOutcomeUnknown(
-            gettext(
-                "Klarna shows this payment as completed, but we have no order for it yet. "
-                "Please don't pay again; contact us with this reference."
-            ),
-            reference=error.correlation_id or plan.seen_session_id,
-        ) from error
+        reference = error.correlation_id or plan.seen_session_id
+        raise PaymentOutcomeUnknown(COMPLETED_WITHOUT_ORDER_MESSAGE, reference=reference) from error
     except KlarnaError as error:
         payment = db.session.get_one(Payment, plan.payment_id)
         raise klarna_failure(payment, error, purchase=plan.purchase) from error
@@ -379,7 +371,7 @@ def recheck_session(cart: Cart) -> None:
     """
     payment = payment_for(cart)
     if not klarna_enabled(payment.market):
-        raise KlarnaSwitchedOff(country_name(MARKETS[payment.market].country))
+        raise KlarnaSwitchedOff(MARKETS[payment.market].country)
     payment_id, session_id = payment.id, payment.klarna_session_id
     country = MARKETS[payment.market].country
     db.session.commit()  # no connection is held while Klarna answers

@@ -19,7 +19,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
-from storefront.i18n import country_name
 from storefront.klarna.bodies import order_body, purchase_fingerprint
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
 from storefront.klarna_extension import get_klarna
@@ -80,7 +79,7 @@ def claim(
         # Switched off after the shopper authorized: no order is made, and no Klarna call
         # either (not even a cancel); the unused authorization lapses by itself (60 minutes).
         db.session.commit()
-        raise KlarnaSwitchedOff(country_name(MARKETS[payment.market].country))
+        raise KlarnaSwitchedOff(MARKETS[payment.market].country)
     cart = payment.cart
     if cart is None or payment.klarna_session_id != klarna_session_id:
         # Authorized in a session this cart no longer uses (it expired and was replaced while
