@@ -100,6 +100,14 @@ def session_locale(emulator: LiveServer, storefront: LiveServer) -> str:
         return str(store.sessions[session_id].data["locale"])
 
 
+def fits_a_phone(page: Page) -> bool:
+    """Whether the page, 390 px wide, needs no sideways scrolling (longer words than English)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = page.evaluate("document.documentElement.scrollWidth <= 390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return bool(fits)
+
+
 def shop_to_payment(page: Page, story: Story) -> None:
     """From the home page to the payment page, reading the market's own language."""
     words = story.words
@@ -107,6 +115,7 @@ def shop_to_payment(page: Page, story: Story) -> None:
     page.get_by_label("Country", exact=True).select_option(story.market)
     page.get_by_role("button", name="Change country").click()
     expect(page.locator("html")).to_have_attribute("lang", story.language)
+    assert fits_a_phone(page)
     page.get_by_role("button", name=f"{words.add} ({story.product})").click()
     expect(page.locator(".cart-count")).to_contain_text("(1")
     page.goto("/checkout/details")
@@ -128,6 +137,7 @@ def test_a_purchase_in_the_shoppers_language_gives_klarna_that_locale(
 ) -> None:
     chosen = STORIES[story]
     shop_to_payment(page, chosen)
+    assert fits_a_phone(page)
     checkout = CheckoutPage(page)
     thanks = chosen.words.thanks
     if chosen.switch_to is not None:
