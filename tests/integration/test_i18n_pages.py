@@ -134,11 +134,17 @@ def test_form_errors_and_postal_code_hints_read_naturally_per_language(
     assert "Enter a 5-digit Postleitzahl, e.g. 10178." in answer.get_data(as_text=True)
 
 
-def test_quantity_errors_are_translated(seeded: Flask, client: ShopClient) -> None:
+def test_form_validation_errors_are_translated(seeded: Flask, client: ShopClient) -> None:
     switch_market(client, "SE")
     flashes(client)
     add(client, "TEE-ORG", "many")
     assert ("error", "Ange ett heltal från 1 till 99.") in flashes(client)
+    add(client, "TEE-ORG")
+    client.post_form("/cart/coupon", {"code": "X" * 40})
+    # WTForms' own messages come from its catalogs, in the page's language too.
+    assert ("error", "Fältet får inte vara längre än 32 tecken.") in flashes(client)
+    client.post_form("/cart/coupon", {"code": ""})
+    assert ("error", "Ange en rabattkod.") in flashes(client)
 
 
 def test_checkout_pages_render_in_german_and_swedish(seeded: Flask, client: ShopClient) -> None:
