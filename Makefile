@@ -1,5 +1,6 @@
-# The README's commands: `make run`, `make test` (what CI runs), `make test-fast`, `make lint`
-# and `make lock`. Each installs what it uses, pinned by requirements/constraints.txt.
+# The README's commands: `make run`, `make test` (what CI runs), `make test-fast`, `make lint`,
+# `make lock` and `make translations`. Each installs what it uses, pinned by
+# requirements/constraints.txt.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
