@@ -15,7 +15,10 @@ RUN mkdir -p storefront klarna_emulator \
     && pip uninstall -y klarna-storefront
 
 COPY . .
-RUN pip install --no-cache-dir --no-deps . \
+# The translations (storefront/translations/*/LC_MESSAGES/messages.po) compile to the .mo files
+# the shop reads; they are build output, not in git.
+RUN pybabel compile -d storefront/translations \
+    && pip install --no-cache-dir --no-deps . \
     && useradd --system --uid 10001 shop \
     && mkdir -p instance && chown shop instance
 USER shop

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from storefront.klarna.address_rules import (
     MAX_FIELD_LENGTH,
     name_problem,
@@ -54,7 +56,7 @@ def normalize_text(value: str) -> str:
 def region_problem(value: str, country: str) -> str | None:
     """Why a region is not valid for the country, or None (Klarna requires it in the US)."""
     if country == "US" and value not in US_STATES:
-        return "Choose a state."
+        return gettext("Choose a state.")
     return None
 
 
@@ -63,21 +65,24 @@ def text_problem(value: str, *, missing: str | None = None) -> str | None:
     if missing is not None and not value:
         return missing
     if len(value) > MAX_FIELD_LENGTH:
-        return f"Use at most {MAX_FIELD_LENGTH} characters."
+        return gettext("Use at most %(count)s characters.", count=MAX_FIELD_LENGTH)
     return None
 
 
 def address_problems(address: PostalAddress) -> dict[str, str]:
-    """Every problem with an address, keyed by field name (empty: Klarna will accept it)."""
+    """Every problem with an address, keyed by field name (empty: Klarna will accept it).
+
+    The messages are in the request's language (Flask-Babel's gettext).
+    """
     checks = {
-        "given_name": name_problem(address.given_name),
-        "family_name": name_problem(address.family_name),
+        "given_name": name_problem(address.given_name, gettext),
+        "family_name": name_problem(address.family_name, gettext),
         "street_address": text_problem(
-            address.street_address, missing="Enter your street address."
+            address.street_address, missing=gettext("Enter your street address.")
         ),
         "street_address2": text_problem(address.street_address2),
-        "postal_code": postal_code_problem(address.postal_code, address.country),
-        "city": text_problem(address.city, missing="Enter your town or city."),
+        "postal_code": postal_code_problem(address.postal_code, address.country, gettext),
+        "city": text_problem(address.city, missing=gettext("Enter your town or city.")),
         "region": region_problem(address.region, address.country),
     }
     return {field: problem for field, problem in checks.items() if problem}

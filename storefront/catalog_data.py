@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
+from storefront.i18n import N_
+
 
 class ProductSeed(TypedDict):
     """One product of the demo catalog, with its unit price per market code."""
@@ -17,7 +19,7 @@ class ProductSeed(TypedDict):
     slug: str
     name: str
     description: str
-    category: str
+    category: str  # English; pages show it translated
     tax_class: str
     image: str
     prices: dict[str, int]
@@ -29,7 +31,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="organic-cotton-tee",
         name="Organic Cotton Tee",
         description="A heavyweight tee in undyed organic cotton.",
-        category="Apparel",
+        category=N_("Apparel"),
         tax_class="standard",
         image="img/products/tee.svg",
         prices={"US": 2500, "GB": 2000, "DE": 2499, "SE": 24900},
@@ -39,7 +41,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="merino-hoodie",
         name="Merino Hoodie",
         description="Warm, breathable, and it does not itch.",
-        category="Apparel",
+        category=N_("Apparel"),
         tax_class="standard",
         image="img/products/hoodie.svg",
         prices={"US": 8900, "GB": 7500, "DE": 8995, "SE": 89900},
@@ -49,7 +51,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="wool-socks-3-pack",
         name="Wool Socks (3 pack)",
         description="Three pairs of ribbed wool socks.",
-        category="Apparel",
+        category=N_("Apparel"),
         tax_class="standard",
         image="img/products/socks.svg",
         prices={"US": 1800, "GB": 1500, "DE": 1799, "SE": 17900},
@@ -59,7 +61,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="canvas-cap",
         name="Canvas Cap",
         description="Six-panel cap with an adjustable strap.",
-        category="Apparel",
+        category=N_("Apparel"),
         tax_class="standard",
         image="img/products/cap.svg",
         prices={"US": 2200, "GB": 1800, "DE": 2199, "SE": 21900},
@@ -69,7 +71,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="stoneware-mug",
         name="Stoneware Mug",
         description="Hand-glazed, 350 ml, dishwasher safe.",
-        category="Home",
+        category=N_("Home"),
         tax_class="standard",
         image="img/products/mug.svg",
         prices={"US": 1600, "GB": 1200, "DE": 1495, "SE": 14900},
@@ -79,7 +81,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="desk-lamp",
         name="Desk Lamp",
         description="A warm LED lamp with a weighted brass base.",
-        category="Home",
+        category=N_("Home"),
         tax_class="standard",
         image="img/products/lamp.svg",
         prices={"US": 12900, "GB": 9900, "DE": 11900, "SE": 119900},
@@ -89,7 +91,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="linen-throw",
         name="Linen Throw",
         description="Stonewashed linen, 130 x 170 cm.",
-        category="Home",
+        category=N_("Home"),
         tax_class="standard",
         image="img/products/throw.svg",
         prices={"US": 7400, "GB": 5900, "DE": 6990, "SE": 69900},
@@ -99,7 +101,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="the-bread-book",
         name="The Bread Book",
         description="Sourdough from first starter to Sunday loaf.",
-        category="Books",
+        category=N_("Books"),
         tax_class="books",
         image="img/products/book-bread.svg",
         prices={"US": 2999, "GB": 2250, "DE": 2800, "SE": 29900},
@@ -109,7 +111,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="nordic-walks",
         name="Nordic Walks",
         description="Forty day walks from Skåne to Lapland.",
-        category="Books",
+        category=N_("Books"),
         tax_class="books",
         image="img/products/book-walks.svg",
         prices={"US": 1999, "GB": 1599, "DE": 1900, "SE": 19900},
@@ -119,7 +121,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="coffee-beans",
         name="Coffee Beans 500 g",
         description="A washed Ethiopian roast, light and bright.",
-        category="Pantry",
+        category=N_("Pantry"),
         tax_class="food",
         image="img/products/coffee.svg",
         prices={"US": 1650, "GB": 1350, "DE": 1590, "SE": 16900},
@@ -129,7 +131,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="wildflower-honey",
         name="Wildflower Honey",
         description="Raw honey from a single apiary, 350 g.",
-        category="Pantry",
+        category=N_("Pantry"),
         tax_class="food",
         image="img/products/honey.svg",
         prices={"US": 1200, "GB": 950, "DE": 1149, "SE": 11900},
@@ -139,7 +141,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         slug="dark-chocolate",
         name="Dark Chocolate 72 %",
         description="Bean-to-bar, 100 g.",
-        category="Pantry",
+        category=N_("Pantry"),
         tax_class="confectionery",
         image="img/products/chocolate.svg",
         prices={"US": 550, "GB": 450, "DE": 499, "SE": 4900},

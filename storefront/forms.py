@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from flask import request
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS
 from wtforms import (
@@ -26,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
+from storefront.i18n import LANGUAGE_NAMES, LANGUAGES, country_name
 from storefront.klarna import address_rules
 from storefront.markets import MARKETS, Market
 from storefront.sales_tax import US_STATES
@@ -33,8 +35,12 @@ from storefront.services.carts import MAX_QUANTITY, MIN_QUANTITY
 from storefront.services.errors import INVALID_DETAILS_MESSAGE
 from storefront.shipping import ShippingMethod
 
-QUANTITY_MESSAGE = f"Enter a whole number from {MIN_QUANTITY} to {MAX_QUANTITY}."
-UNSTORABLE_MESSAGE = "Remove the control characters from this field."
+# Labels and messages are lazy: the forms are defined at import, and shown in each request's
+# language.
+QUANTITY_MESSAGE = lazy_gettext(
+    "Enter a whole number from %(min)s to %(max)s.", min=MIN_QUANTITY, max=MAX_QUANTITY
+)
+UNSTORABLE_MESSAGE = lazy_gettext("Remove the control characters from this field.")
 # ShopForm's default `formdata`: the request's form body (a view may pass its own, or None).
 FROM_REQUEST: Any = object()
 
@@ -72,16 +78,16 @@ class QuantityField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(QUANTITY_MESSAGE) from None
+            raise ValueError(str(QUANTITY_MESSAGE)) from None
         if self.data is not None and abs(self.data) > MAX_QUANTITY:
             self.data = None
-            raise ValueError(QUANTITY_MESSAGE)
+            raise ValueError(str(QUANTITY_MESSAGE))
 
 
 def quantity_field() -> QuantityField:
     """A required quantity from 1 to 99."""
     return QuantityField(
-        "Quantity",
+        lazy_gettext("Quantity"),
         default=1,
         validators=[
             InputRequired(QUANTITY_MESSAGE),
@@ -109,7 +115,7 @@ class ShopForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in text_fields(self):
             if not all(storable(value) for value in field.raw_data or ()):
-                add_error(field, UNSTORABLE_MESSAGE)
+                add_error(field, str(UNSTORABLE_MESSAGE))
                 valid = False
             # A value refused by parsing and again by a validator says the same thing once.
             field.errors = list(dict.fromkeys(field.errors))
@@ -117,7 +123,7 @@ class ShopForm(FlaskForm):
 
     def error_messages(self) -> list[str]:
         """What a refused form says when no page shows its fields: each field's errors."""
-        return [error for field_errors in self.errors.values() for error in field_errors]
+        return [str(error) for field_errors in self.errors.values() for error in field_errors]
 
 
 def text_fields(form: Form) -> Iterator[Field]:
@@ -138,7 +144,7 @@ class ReturnToForm(ShopForm):
 class AddToCartForm(ReturnToForm):
     """Add a product to the cart; the price is never part of the form."""
 
-    sku = HiddenField(validators=[DataRequired("Choose a product.")])
+    sku = HiddenField(validators=[DataRequired(lazy_gettext("Choose a product."))])
     quantity = quantity_field()
 
 
@@ -156,21 +162,32 @@ class ApplyCouponForm(ReturnToForm):
     """Apply a coupon code."""
 
     code = StringField(
-        "Coupon code",
+        lazy_gettext("Coupon code"),
         filters=[strip],
-        validators=[DataRequired("Enter a coupon code."), Length(max=32)],
+        validators=[DataRequired(lazy_gettext("Enter a coupon code.")), Length(max=32)],
     )
 
 
 class ChangeMarketForm(ShopForm):
-    """Choose the country (market) to shop in."""
+    """Choose the country (market) to shop in; each is named in the request's language."""
 
-    market = SelectField(
-        "Country",
-        choices=[
-            SelectChoice(code, f"{market.name} ({market.currency})")
-            for code, market in MARKETS.items()
-        ],
+    market = SelectField(lazy_gettext("Country"), choices=lambda: market_choices())
+
+
+def market_choices() -> list[SelectChoice]:
+    """Each market as the switcher lists it, e.g. 'Germany (EUR)' in English."""
+    return [
+        SelectChoice(code, f"{country_name(market.country)} ({market.currency})")
+        for code, market in MARKETS.items()
+    ]
+
+
+class ChangeLanguageForm(ShopForm):
+    """Choose the language of the shop's pages; each language is named in itself."""
+
+    language = SelectField(
+        lazy_gettext("Language"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
 
 
@@ -178,25 +195,29 @@ class AddressForm(Form):
     """One postal address; checked against Klarna's rules by DetailsForm."""
 
     given_name = StringField(
-        "First name", filters=[strip], render_kw={"autocomplete": "given-name"}
+        lazy_gettext("First name"), filters=[strip], render_kw={"autocomplete": "given-name"}
     )
     family_name = StringField(
-        "Last name", filters=[strip], render_kw={"autocomplete": "family-name"}
+        lazy_gettext("Last name"), filters=[strip], render_kw={"autocomplete": "family-name"}
     )
     street_address = StringField(
-        "Street address", filters=[strip], render_kw={"autocomplete": "address-line1"}
+        lazy_gettext("Street address"), filters=[strip], render_kw={"autocomplete": "address-line1"}
     )
     street_address2 = StringField(
-        "Apartment, suite (optional)", filters=[strip], render_kw={"autocomplete": "address-line2"}
+        lazy_gettext("Apartment, suite (optional)"),
+        filters=[strip],
+        render_kw={"autocomplete": "address-line2"},
     )
     postal_code = StringField(
-        "Postal code", filters=[strip], render_kw={"autocomplete": "postal-code"}
+        lazy_gettext("Postal code"), filters=[strip], render_kw={"autocomplete": "postal-code"}
     )
-    city = StringField("City", filters=[strip], render_kw={"autocomplete": "address-level2"})
+    city = StringField(
+        lazy_gettext("City"), filters=[strip], render_kw={"autocomplete": "address-level2"}
+    )
     region = SelectField(
-        "State",
+        lazy_gettext("State"),
         choices=[
-            SelectChoice("", "Choose a state"),
+            SelectChoice("", lazy_gettext("Choose a state")),
             *(SelectChoice(code, name) for code, name in US_STATES.items()),
         ],
         validate_choice=False,
@@ -227,10 +248,10 @@ class AddressForm(Form):
 class DetailsForm(ReturnToForm):
     """Contact details, billing address, and a shipping address unless it is the same."""
 
-    email = StringField("Email", filters=[strip], render_kw={"autocomplete": "email"})
-    phone = StringField("Phone", filters=[strip], render_kw={"autocomplete": "tel"})
+    email = StringField(lazy_gettext("Email"), filters=[strip], render_kw={"autocomplete": "email"})
+    phone = StringField(lazy_gettext("Phone"), filters=[strip], render_kw={"autocomplete": "tel"})
     billing = FormField(AddressForm)
-    ship_to_billing = BooleanField("Ship to my billing address", default=True)
+    ship_to_billing = BooleanField(lazy_gettext("Ship to my billing address"), default=True)
     shipping = FormField(AddressForm)
 
     def __init__(self, market: Market, **kwargs: Any) -> None:
@@ -242,8 +263,8 @@ class DetailsForm(ReturnToForm):
         valid = super().validate(extra_validators)
         country = self.market.country
         for field, problem in (
-            (self.email, address_rules.email_problem(self.email.data or "")),
-            (self.phone, address_rules.phone_problem(self.phone.data or "")),
+            (self.email, address_rules.email_problem(self.email.data or "", gettext)),
+            (self.phone, address_rules.phone_problem(self.phone.data or "", gettext)),
         ):
             if problem:
                 add_error(field, problem)
@@ -255,7 +276,7 @@ class DetailsForm(ReturnToForm):
 
     def error_messages(self) -> list[str]:
         """One line: the page shows each problem next to its field (nested, not flat)."""
-        return [INVALID_DETAILS_MESSAGE]
+        return [str(INVALID_DETAILS_MESSAGE)]
 
     def billing_address(self) -> PostalAddress:
         """The billing address as submitted, normalized."""
@@ -271,15 +292,22 @@ class DetailsForm(ReturnToForm):
 class ShippingForm(ReturnToForm):
     """Choose one of the market's shipping methods."""
 
-    method = RadioField("Shipping method", validators=[InputRequired("Choose a shipping method.")])
+    method = RadioField(
+        lazy_gettext("Shipping method"),
+        validators=[InputRequired(lazy_gettext("Choose a shipping method."))],
+    )
 
     def __init__(self, methods: list[tuple[ShippingMethod, int]], market: Market, **kwargs: Any):
         super().__init__(**kwargs)
         self.method.choices = [
             SelectChoice(
                 method.code,
-                f"{method.name}: {market.format_amount(fee) if fee else 'free'}"
-                f" ({method.delivery})",
+                gettext(
+                    "%(method)s: %(fee)s (%(delivery)s)",
+                    method=gettext(method.name),
+                    fee=market.format_amount(fee) if fee else gettext("free"),
+                    delivery=gettext(method.delivery),
+                ),
             )
             for method, fee in methods
         ]
@@ -299,15 +327,18 @@ class OrderLookupForm(ShopForm):
     """Find an order by its number and the email address it was placed with."""
 
     number = StringField(
-        "Order number",
+        lazy_gettext("Order number"),
         filters=[strip],
         # Typed with or without dashes and spaces (services.order_lookup.normal_order_number).
-        validators=[DataRequired("Enter your order number."), Length(max=32)],
+        validators=[DataRequired(lazy_gettext("Enter your order number.")), Length(max=32)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     email = StringField(
-        "Email",
+        lazy_gettext("Email"),
         filters=[strip],
-        validators=[DataRequired("Enter the email address of the order."), Length(max=99)],
+        validators=[
+            DataRequired(lazy_gettext("Enter the email address of the order.")),
+            Length(max=99),
+        ],
         render_kw={"autocomplete": "email"},
     )

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from storefront.addresses import PostalAddress
 from storefront.klarna.bodies import Address, OrderLine, Purchase, sales_tax_lines
+from storefront.klarna.preflight import COUNTRIES
+from storefront.markets import Market
 from storefront.pricing import LineKind, PricedLine, PricedOrder, price_order
 from storefront.snapshot import CheckoutSnapshot
 
 KLARNA_LINE_TYPES = {LineKind.GOODS: "physical", LineKind.SHIPPING: "shipping_fee"}
 
 
-def klarna_purchase(snapshot: CheckoutSnapshot) -> Purchase:
-    """The purchase Klarna is told about: the priced order's lines and the shopper's addresses."""
+def klarna_purchase(snapshot: CheckoutSnapshot, language: str | None = None) -> Purchase:
+    """The purchase Klarna is told about: the priced order's lines and the shopper's addresses.
+
+    `language`: the shop's language for the shopper (None: the market's), Klarna's `locale`
+    where Klarna has it for the purchase country (`klarna_locale`).
+    """
     priced = price_order(snapshot)
     market = snapshot.market
     lines = tuple(order_line(line, vat=market.prices_include_tax) for line in priced.lines)
@@ -28,13 +34,28 @@ def klarna_purchase(snapshot: CheckoutSnapshot) -> Purchase:
     return Purchase(
         country=market.country,
         currency=market.currency,
-        locale=market.locale,
+        locale=klarna_locale(market, language),
         amount_minor=priced.total_minor,
         tax_minor=order_tax_amount(priced),
         lines=lines + sales_tax_lines(priced.sales_tax_minor),
         billing_address=None if billing is None else klarna_address(billing, snapshot),
         shipping_address=None if shipping is None else klarna_address(shipping, snapshot),
     )
+
+
+def klarna_locale(market: Market, language: str | None) -> str:
+    """Klarna's locale for a shopper of the market reading `language`, else the market's own.
+
+    Klarna takes only certain language-country pairs per purchase country (de-DE and en-DE,
+    sv-SE and en-SE, en-GB, en-US: no sv-DE, no de-SE), so Klarna's pages follow the shop's
+    language where Klarna has it, and fall back to the country's language otherwise. Klarna docs:
+    https://docs.klarna.com/payments/web-payments/before-you-start/data-requirements/puchase-countries-currencies-locales
+    """
+    if language is None:
+        return market.locale
+    wanted = f"{language}-{market.country}"
+    _currency, locales = COUNTRIES[market.country]
+    return wanted if wanted in locales else market.locale
 
 
 def order_tax_amount(priced: PricedOrder) -> int:

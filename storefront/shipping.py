@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storefront.i18n import N_
+
 
 @dataclass(frozen=True)
 class ShippingMethod:
     """A way to deliver an order in one market, and what it costs."""
 
     code: str
+    # English, as Klarna's order line gets it; pages show them translated (_(name)).
     name: str
     delivery: str
     fee_minor: int
@@ -28,22 +31,22 @@ class ShippingMethod:
 
 SHIPPING_METHODS: dict[str, tuple[ShippingMethod, ...]] = {
     "US": (
-        ShippingMethod("standard", "Standard shipping", "5 to 7 business days", 599, 7500),
-        ShippingMethod("express", "2-day express", "2 business days", 1499),
+        ShippingMethod("standard", N_("Standard shipping"), N_("5 to 7 business days"), 599, 7500),
+        ShippingMethod("express", N_("2-day express"), N_("2 business days"), 1499),
     ),
     "GB": (
-        ShippingMethod("standard", "Standard delivery", "3 to 5 working days", 399, 5000),
-        ShippingMethod("next_day", "Next-day delivery", "Next working day", 899),
+        ShippingMethod("standard", N_("Standard delivery"), N_("3 to 5 working days"), 399, 5000),
+        ShippingMethod("next_day", N_("Next-day delivery"), N_("Next working day"), 899),
     ),
     "DE": (
-        ShippingMethod("standard", "Standard shipping", "2 to 4 working days", 490, 5000),
-        ShippingMethod("express", "Express shipping", "Next working day", 990),
+        ShippingMethod("standard", N_("Standard shipping"), N_("2 to 4 working days"), 490, 5000),
+        ShippingMethod("express", N_("Express shipping"), N_("Next working day"), 990),
     ),
     "SE": (
         ShippingMethod(
-            "pickup_point", "Pickup point", "2 to 4 days, to a pickup point", 4900, 50000
+            "pickup_point", N_("Pickup point"), N_("2 to 4 days, to a pickup point"), 4900, 50000
         ),
-        ShippingMethod("home_delivery", "Home delivery", "1 to 3 days, to your door", 9900),
+        ShippingMethod("home_delivery", N_("Home delivery"), N_("1 to 3 days, to your door"), 9900),
     ),
 }
 

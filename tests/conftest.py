@@ -23,8 +23,10 @@ from tests.support.databases import empty_all_tables, temporary_database
 from tests.support.hypothesis_profiles import load_profile
 from tests.support.live_server import LiveServer
 from tests.support.network_guard import loopback_only
+from tests.support.translations import compile_catalogs
 
 HYPOTHESIS_PROFILE = load_profile()
+compile_catalogs()
 
 
 @pytest.fixture(autouse=True)

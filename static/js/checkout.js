@@ -13,7 +13,7 @@
  */
 import { startDevPanel } from "./dev-panel.js";
 import { authorize, finalize, loadWidget } from "./klarna-payments.js";
-import { byId, selectedCategory, setStatus, showInvalidFields } from "./payment-page.js";
+import { byId, selectedCategory, setStatus, showInvalidFields, text } from "./payment-page.js";
 import { startEdits } from "./payment-page-edits.js";
 
 const CONTAINER = "#klarna-payments-container";
@@ -43,7 +43,7 @@ function startPaymentPage(root) {
 
   const updateBuyButton = () => {
     buyButton.disabled = purchaseRunning || edits.isEditing() || !formShown || !klarnaUsable();
-    buyLabel.textContent = finalizeCategory ? "Confirm payment · " : "Buy now · ";
+    buyLabel.textContent = text(finalizeCategory ? "confirmPayment" : "buyNow");
     container.hidden = !klarnaUsable();
     placeForm.hidden = !klarnaUsable();
   };
@@ -66,7 +66,7 @@ function startPaymentPage(root) {
         onEvent,
       });
     } catch (error) {
-      setStatus("Klarna could not be loaded. Please reload the page.");
+      setStatus(text("klarnaNotLoaded"));
       console.error(error);
       return;
     }
@@ -79,9 +79,7 @@ function startPaymentPage(root) {
       edits.queueEdit(recheckUrl);
       return;
     }
-    setStatus(
-      formShown ? "" : "Klarna cannot offer this way to pay for this order. Please choose another.",
-    );
+    setStatus(formShown ? "" : text("categoryNotOffered"));
     updateBuyButton();
   };
 
@@ -112,13 +110,13 @@ function startPaymentPage(root) {
         // The category the shopper authorized in: the confirmation names it as Klarna did.
         placeForm.elements.authorized_category.value = category;
         // The purchase stays running, Buy disabled, while the order is being placed.
-        setStatus("Placing your order…");
+        setStatus(text("placing"));
         devPanel.whenReported(() => placeForm.submit());
       },
       finalizeRequired: ended(() => {
         // Klarna moves the money only at finalize(): that is the shopper's next, last click.
         finalizeCategory = category;
-        setStatus("Almost done: press Confirm payment to let Klarna complete the payment.");
+        setStatus(text("finalizeRequired"));
       }),
       invalidFields: ended(showInvalidFields),
       declined: ended(() => {
@@ -127,9 +125,7 @@ function startPaymentPage(root) {
         setStatus("");
         edits.queueEdit(declinedUrl);
       }),
-      closed: ended(() =>
-        setStatus("You closed Klarna before finishing. Nothing was charged; press Buy when ready."),
-      ),
+      closed: ended(() => setStatus(text("closed"))),
     };
   };
 
@@ -150,7 +146,7 @@ function startPaymentPage(root) {
     } catch (error) {
       purchaseRunning = false;
       updateBuyButton();
-      setStatus("Klarna could not start the payment. Please reload the page and try again.");
+      setStatus(text("startFailed"));
       console.error(error);
     }
   });

@@ -8,21 +8,15 @@
  * other posts (recheck the session, report a decline) wait in the same queue, so no answer is
  * applied over a newer one.
  */
-import { byId, selectedCategory, setStatus, showMessages } from "./payment-page.js";
+import { byId, selectedCategory, setStatus, showMessages, text } from "./payment-page.js";
 
 // Wait this long after the last keystroke in a quantity field before sending it: long enough
 // for a two-digit quantity typed at once to go as one edit, short enough that the widget shows
 // the new amount within half a second (tests/benchmarks/widget_reload.py).
 const QUANTITY_DEBOUNCE_MS = 200;
 
-const SAVE_FAILED = {
-  messages: [
-    {
-      category: "error",
-      text: "Your change could not be saved. Please reload the page and try again.",
-    },
-  ],
-};
+/** The answer shown when an edit got no usable answer. */
+const saveFailed = () => ({ messages: [{ category: "error", text: text("saveFailed") }] });
 
 /**
  * Send the page's edits from now on.
@@ -87,7 +81,7 @@ export function startEdits({ onBusyChange, onWidgetState }) {
       answer = await response.json();
     } catch (error) {
       console.error(error);
-      answer = SAVE_FAILED;
+      answer = saveFailed();
     }
     edits.sending = null;
     // Edits go one at a time, so answers come in order; the check keeps it so regardless.

@@ -11,6 +11,14 @@ const FIELD_IDS = {
 /** The page's element with this id, or null. */
 export const byId = (id) => document.getElementById(id);
 
+let texts = null;
+
+/** What the page says for `key`, in the page's language (templates/payment/_texts.html). */
+export function text(key) {
+  texts = texts || JSON.parse(byId("payment-texts")?.textContent || "{}");
+  return texts[key] ?? key;
+}
+
 /** Show a line under the widget (what to do next); an empty text hides it. */
 export function setStatus(text) {
   const status = byId("payment-status");
@@ -50,9 +58,7 @@ export function showInvalidFields(fields) {
     labels.push(document.querySelector(`label[for="${input.id}"]`)?.textContent || name);
     first = first || input;
   }
-  setStatus(
-    `Klarna could not accept ${labels.length ? labels.join(", ") : "some of your details"}. ` +
-      "Please correct them, save, and press Buy again.",
-  );
+  const named = labels.length ? labels.join(", ") : text("someDetails");
+  setStatus(text("invalidFields").replace("{fields}", named));
   first?.focus();
 }

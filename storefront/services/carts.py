@@ -11,10 +11,12 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.extensions import db
+from storefront.i18n import country_name
 from storefront.markets import MARKETS, Market
 from storefront.models import Cart, CartLine, Coupon, Order, OrderStatus, Product, ProductPrice
 from storefront.services.errors import (
@@ -105,7 +107,12 @@ def check_quantity(quantity: int) -> None:
     """Refuse a quantity outside 1..99."""
     if not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
         raise QuantityOutOfRange(
-            f"Choose a quantity from {MIN_QUANTITY} to {MAX_QUANTITY}; {quantity} is not possible."
+            gettext(
+                "Choose a quantity from %(min)s to %(max)s; %(quantity)s is not possible.",
+                min=MIN_QUANTITY,
+                max=MAX_QUANTITY,
+                quantity=quantity,
+            )
         )
 
 
@@ -118,14 +125,19 @@ def add_item(cart: Cart, sku: str, quantity: int) -> None:
         .where(Product.sku == sku, ProductPrice.market == cart.market)
     ).one_or_none()
     if product is None:
-        raise UnknownProduct("That product does not exist or is not sold in your country.")
+        raise UnknownProduct(gettext("That product does not exist or is not sold in your country."))
     line = next((line for line in cart.lines if line.product_id == product.id), None)
     if line is None:
         cart.lines.append(CartLine(product=product, quantity=quantity))
     elif line.quantity + quantity > MAX_QUANTITY:
         raise QuantityOutOfRange(
-            f"You can have at most {MAX_QUANTITY} of {product.name} in your cart;"
-            f" it already holds {line.quantity}."
+            gettext(
+                "You can have at most %(max)s of %(product)s in your cart; it already holds"
+                " %(quantity)s.",
+                max=MAX_QUANTITY,
+                product=product.name,
+                quantity=line.quantity,
+            )
         )
     else:
         line.quantity += quantity
@@ -149,7 +161,7 @@ def line_for(cart: Cart, sku: str) -> CartLine:
     """The cart's line for a product, or NotInCart."""
     line = next((line for line in cart.lines if line.product.sku == sku), None)
     if line is None:
-        raise NotInCart("That product is not in your cart any more.")
+        raise NotInCart(gettext("That product is not in your cart any more."))
     return line
 
 
@@ -162,10 +174,11 @@ def switch_market(cart: Cart, code: str) -> list[str]:
     """
     market = MARKETS.get(code)
     if market is None:
-        raise UnknownMarket("The shop does not sell in that country.")
+        raise UnknownMarket(gettext("The shop does not sell in that country."))
     if market.code == cart.market:
         return []
     notices = []
+    country = country_name(market.country)
     sold_there = set(
         db.session.scalars(
             sa.select(ProductPrice.product_id).where(
@@ -176,19 +189,31 @@ def switch_market(cart: Cart, code: str) -> list[str]:
     )
     for line in [line for line in cart.lines if line.product_id not in sold_there]:
         cart.lines.remove(line)
-        notices.append(f"{line.product.name} is not sold in {market.name}; it was removed.")
+        notices.append(
+            gettext(
+                "%(product)s is not sold in %(country)s; it was removed.",
+                product=line.product.name,
+                country=country,
+            )
+        )
     if cart.coupon and market.code not in {t.market for t in cart.coupon.market_terms}:
-        notices.append(f"Coupon {cart.coupon.code} does not apply in {market.name}; removed.")
+        notices.append(
+            gettext(
+                "Coupon %(code)s does not apply in %(country)s; removed.",
+                code=cart.coupon.code,
+                country=country,
+            )
+        )
         cart.coupon = None
     if cart.shipping_method and shipping_method(market.code, cart.shipping_method) is None:
         cart.shipping_method = None
-        notices.append("Please choose a shipping method again for the new country.")
+        notices.append(gettext("Please choose a shipping method again for the new country."))
     moved = [address for address in cart.addresses if address.country != market.country]
     for address in moved:
         cart.addresses.remove(address)
     if moved:
         cart.ship_to_billing = True
-        notices.append(f"Please enter an address in {market.name}.")
+        notices.append(gettext("Please enter an address in %(country)s.", country=country))
     cart.market = market.code
     commit(cart)
     return notices
@@ -204,4 +229,6 @@ def commit(cart: Cart) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise CartChanged("Your cart changed in another window. Please try again.") from None
+        raise CartChanged(
+            gettext("Your cart changed in another window. Please try again.")
+        ) from None

@@ -12,11 +12,13 @@ from datetime import date
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import format_date, gettext
 from sqlalchemy.orm import selectinload
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
 from storefront.extensions import db
+from storefront.i18n import country_name
 from storefront.klarna import address_rules
 from storefront.markets import MARKETS, TaxClass
 from storefront.models import AddressKind, Cart, CartAddress, Coupon, ProductPrice
@@ -113,9 +115,13 @@ def checkout_overview(cart: Cart, *, today: date) -> CheckoutOverview:
     if cart.coupon is not None and priced.coupon is None:
         if priced.coupon_shortfall_minor:
             shortfall = snapshot.market.format_amount(priced.coupon_shortfall_minor)
-            note = f"Add {shortfall} more to use coupon {cart.coupon.code}."
+            note = gettext(
+                "Add %(amount)s more to use coupon %(code)s.",
+                amount=shortfall,
+                code=cart.coupon.code,
+            )
         else:
-            note = f"Coupon {cart.coupon.code} is no longer valid."
+            note = gettext("Coupon %(code)s is no longer valid.", code=cart.coupon.code)
     code = cart.coupon.code if cart.coupon else None
     return CheckoutOverview(snapshot, priced, code, note)
 
@@ -144,9 +150,9 @@ def require_step(snapshot: CheckoutSnapshot, step: CheckoutStep) -> None:
     reached = next_step(snapshot)
     if STEP_ORDER.index(reached) < STEP_ORDER.index(step):
         messages = {
-            CheckoutStep.CART: "Your cart is empty.",
-            CheckoutStep.DETAILS: "Please enter your contact details and address first.",
-            CheckoutStep.SHIPPING: "Please choose a shipping method first.",
+            CheckoutStep.CART: gettext("Your cart is empty."),
+            CheckoutStep.DETAILS: gettext("Please enter your contact details and address first."),
+            CheckoutStep.SHIPPING: gettext("Please choose a shipping method first."),
         }
         raise CheckoutIncomplete(messages[reached], step=reached)
 
@@ -186,15 +192,17 @@ def address_problems_in(cart: Cart, kind: str, address: PostalAddress) -> dict[s
     }
     market = MARKETS[cart.market]
     if address.country != market.country:
-        problems["country"] = f"The shop delivers to {market.name} only."
+        problems["country"] = gettext(
+            "The shop delivers to %(country)s only.", country=country_name(market.country)
+        )
     return problems
 
 
 def contact_problems(email: str | None, phone: str | None) -> dict[str, str]:
     """Problems with the e-mail and phone given (None: not being changed), keyed by field."""
     checks = (
-        ("email", None if email is None else address_rules.email_problem(email)),
-        ("phone", None if phone is None else address_rules.phone_problem(phone)),
+        ("email", None if email is None else address_rules.email_problem(email, gettext)),
+        ("phone", None if phone is None else address_rules.phone_problem(phone, gettext)),
     )
     return {name: problem for name, problem in checks if problem}
 
@@ -218,21 +226,45 @@ def apply_coupon(cart: Cart, code: str, *, today: date) -> None:
             sa.select(Coupon).where(Coupon.code == code).options(selectinload(Coupon.market_terms))
         ).one_or_none()
     if coupon is None:
-        raise CouponRefused(f"There is no coupon code {code[:MAX_CODE_LENGTH]}.")
+        raise CouponRefused(
+            gettext("There is no coupon code %(code)s.", code=code[:MAX_CODE_LENGTH])
+        )
     market = MARKETS[cart.market]
     if coupon.valid_from > today:
-        raise CouponRefused(f"Coupon {code} can be used from {coupon.valid_from:%d %B %Y}.")
+        raise CouponRefused(
+            gettext(
+                "Coupon %(code)s can be used from %(date)s.",
+                code=code,
+                date=format_date(coupon.valid_from, "long"),
+            )
+        )
     if not is_valid_on(coupon, today):
-        raise CouponRefused(f"Coupon {code} expired on {coupon.valid_until:%d %B %Y}.")
+        raise CouponRefused(
+            gettext(
+                "Coupon %(code)s expired on %(date)s.",
+                code=code,
+                date=format_date(coupon.valid_until, "long"),
+            )
+        )
     terms = coupon_terms(coupon, market, today)
     if terms is None:
-        raise CouponRefused(f"Coupon {code} cannot be used in {market.name}.")
+        raise CouponRefused(
+            gettext(
+                "Coupon %(code)s cannot be used in %(country)s.",
+                code=code,
+                country=country_name(market.country),
+            )
+        )
     subtotal = price_order(checkout_snapshot(cart, today=today)).goods_subtotal_minor
     shortfall = terms.shortfall_minor(subtotal)
     if shortfall:
         raise CouponRefused(
-            f"Coupon {code} needs {market.format_amount(terms.minimum_subtotal_minor)} of goods;"
-            f" add {market.format_amount(shortfall)} more to use it."
+            gettext(
+                "Coupon %(code)s needs %(minimum)s of goods; add %(amount)s more to use it.",
+                code=code,
+                minimum=market.format_amount(terms.minimum_subtotal_minor),
+                amount=market.format_amount(shortfall),
+            )
         )
     cart.coupon = coupon
     db.session.commit()
@@ -275,6 +307,6 @@ def preselected_shipping(cart: Cart, options: list[tuple[ShippingMethod, int]]) 
 def choose_shipping(cart: Cart, code: str) -> None:
     """Set the cart's shipping method to one its market offers."""
     if shipping_method(cart.market, code) is None:
-        raise UnknownShippingMethod("Please choose one of the shipping methods listed.")
+        raise UnknownShippingMethod(gettext("Please choose one of the shipping methods listed."))
     cart.shipping_method = code
     db.session.commit()

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date, gettext
 from sqlalchemy.orm import selectinload
 
 from storefront.coupons import CouponKind, CouponTerms
 from storefront.extensions import db
+from storefront.i18n import request_language
 from storefront.markets import Market
 from storefront.models import Coupon
 from storefront.shared_cache import shared_cache
@@ -55,9 +57,13 @@ def is_valid_on(coupon: Coupon, today: date) -> bool:
 
 
 def demo_coupons(market: Market, today: date) -> tuple[DemoCoupon, ...]:
-    """Every demo coupon with terms in the market, valid or not, for the home page (cached)."""
+    """Every demo coupon with terms in the market, valid or not, for the home page (cached).
+
+    Cached per language too: the notes are in the request's language.
+    """
     return shared_cache().get(
-        ("demo coupons", market.code, today), lambda: read_demo_coupons(market, today)
+        ("demo coupons", market.code, today, request_language()),
+        lambda: read_demo_coupons(market, today),
     )
 
 
@@ -80,7 +86,7 @@ def read_demo_coupons(market: Market, today: date) -> tuple[DemoCoupon, ...]:
 def not_valid_note(coupon: Coupon, today: date) -> str | None:
     """Why a coupon cannot be used today, in a few words (None: it can)."""
     if coupon.valid_from > today:
-        return f"valid from {coupon.valid_from:%d %B %Y}"
+        return gettext("valid from %(date)s", date=format_date(coupon.valid_from, "long"))
     if not is_valid_on(coupon, today):
-        return f"expired {coupon.valid_until:%d %B %Y}"
+        return gettext("expired %(date)s", date=format_date(coupon.valid_until, "long"))
     return None

@@ -1,39 +1,54 @@
-"""Domain errors: requests the shop refuses, each with a message fit to show the shopper."""
+"""Domain errors: requests the shop refuses, each with a message fit to show the shopper.
+
+The messages are in the shopper's language: the shared ones below are lazy (translated when
+used, in the request's language), the others translated where they are raised.
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext
+
+from storefront.i18n import country_name
+
 # What the shopper is told when paying fails; shown by more than one service and page.
-UNAVAILABLE_MESSAGE = (
+UNAVAILABLE_MESSAGE = lazy_gettext(
     "Klarna is not available right now. Please try again in a moment; nothing has been charged."
 )
-DECLINED_MESSAGE = (
+DECLINED_MESSAGE = lazy_gettext(
     "Klarna cannot accept this purchase. Nothing has been charged. Your cart is saved."
 )
-OUTCOME_UNKNOWN_MESSAGE = (
+OUTCOME_UNKNOWN_MESSAGE = lazy_gettext(
     "We could not confirm your payment with Klarna yet. Please don't pay again: "
     "your order page will show the result."
 )
-CHANGED_MESSAGE = (
+CHANGED_MESSAGE = lazy_gettext(
     "Your order changed after you confirmed it with Klarna, so we have not charged you. "
     "Please check your order and confirm again."
 )
-EXPIRED_MESSAGE = "Your Klarna confirmation has expired. Please confirm your payment again."
-BEING_CONFIRMED_MESSAGE = (
+EXPIRED_MESSAGE = lazy_gettext(
+    "Your Klarna confirmation has expired. Please confirm your payment again."
+)
+BEING_CONFIRMED_MESSAGE = lazy_gettext(
     "Your order is being confirmed with Klarna, so your cart cannot be changed right now. "
     "Your order page shows the result in a moment."
 )
+COMPLETED_WITHOUT_ORDER_MESSAGE = lazy_gettext(
+    "Klarna shows this payment as completed, but we have no order for it yet. "
+    "Please don't pay again; contact us with this reference."
+)
 # Details are refused with their problems shown next to the fields, and this one line.
-INVALID_DETAILS_MESSAGE = "Please correct the highlighted details."
+INVALID_DETAILS_MESSAGE = lazy_gettext("Please correct the highlighted details.")
 # At most this much of an unknown cart id is repeated back in the error.
 MASKED_ID_ECHO = 64
 
 
 class ShopError(Exception):
-    """A refused request; `user_message` says why, in the shopper's terms."""
+    """A refused request; `user_message` says why, in the shopper's terms (and language)."""
 
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        # A lazy message is translated now, in the language of the request that raised it.
+        super().__init__(str(user_message))
+        self.user_message = str(user_message)
 
 
 class UnknownProduct(ShopError):
@@ -88,7 +103,13 @@ class PaymentError(ShopError):
     """
 
     def __init__(self, user_message: str, *, reference: str | None = None) -> None:
-        text = f"{user_message} (Reference: {reference})" if reference else user_message
+        text = (
+            gettext(
+                "%(message)s (Reference: %(reference)s)", message=user_message, reference=reference
+            )
+            if reference
+            else user_message
+        )
         super().__init__(text)
         self.reference = reference
 
@@ -100,10 +121,13 @@ class PaymentUnavailable(PaymentError):
 class KlarnaSwitchedOff(PaymentError):
     """The merchant switched Klarna off for the cart's market: no Klarna call is made."""
 
-    def __init__(self, market_name: str) -> None:
+    def __init__(self, country: str) -> None:
         super().__init__(
-            f"Paying with Klarna is not available for {market_name} at the moment. "
-            "Nothing has been charged; your cart is saved."
+            gettext(
+                "Paying with Klarna is not available for %(country)s at the moment. "
+                "Nothing has been charged; your cart is saved.",
+                country=country_name(country),
+            )
         )
 
 
@@ -127,7 +151,7 @@ class OrderInProgress(ShopError):
     """An order for this cart is being placed right now; `number` is the order to look at."""
 
     def __init__(self, number: str) -> None:
-        super().__init__("Your order is being placed. Please wait a moment.")
+        super().__init__(gettext("Your order is being placed. Please wait a moment."))
         self.number = number
 
 

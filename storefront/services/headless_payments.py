@@ -84,7 +84,7 @@ def select_klarna_method(cart: Cart, code: str, authorization_token: str, *, tod
     authorization if the cart changed since, as the page does. No Klarna call is made.
     """
     if not klarna_enabled(cart.market):
-        raise KlarnaSwitchedOff(MARKETS[cart.market].name)
+        raise KlarnaSwitchedOff(MARKETS[cart.market].country)
     payment = existing_payment(cart)
     offered = (
         {payment_method_code(category) for category in offered_categories(payment)}

@@ -51,6 +51,7 @@ from storefront.services.checkout import (
     require_step,
 )
 from storefront.services.errors import (
+    COMPLETED_WITHOUT_ORDER_MESSAGE,
     DECLINED_MESSAGE,
     UNAVAILABLE_MESSAGE,
     KlarnaSwitchedOff,
@@ -64,6 +65,7 @@ from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
 from storefront.services.payments import (
     decline,
+    decline_key,
     existing_payment,
     lift_decline,
     payment_for,
@@ -109,12 +111,13 @@ class PaymentPage:
         return self.payment.declined_at is not None
 
 
-def start_payment(cart: Cart, *, today: date) -> PaymentPage:
+def start_payment(cart: Cart, *, today: date, language: str | None = None) -> PaymentPage:
     """Bring the cart's Klarna session in step with the cart; call Klarna only if it changed.
 
     Raises CheckoutIncomplete (an earlier step is missing; an empty cart also drops its
     session), OrderInProgress, KlarnaSwitchedOff (the merchant turned Klarna off for the
     market: nothing is sent to Klarna), PaymentUnavailable and PaymentOutcomeUnknown.
+    `language`: the shopper's, for Klarna's locale (a new language updates the session).
     """
     overview = checkout_overview(cart, today=today)
     if not overview.snapshot.items:
@@ -127,10 +130,10 @@ def start_payment(cart: Cart, *, today: date) -> PaymentPage:
     if payment.order is not None and payment.order.status == OrderStatus.PLACING:
         raise OrderInProgress(payment.order.number)
     if not klarna_enabled(cart.market):
-        raise KlarnaSwitchedOff(MARKETS[cart.market].name)
+        raise KlarnaSwitchedOff(MARKETS[cart.market].country)
     # Mapped once: the session body, its fingerprint and authorize()'s data all come from it.
-    purchase = klarna_purchase(overview.snapshot)
-    declined = still_declined(payment, purchase_fingerprint(purchase))
+    purchase = klarna_purchase(overview.snapshot, language)
+    declined = still_declined(payment, decline_key(overview.snapshot))
     plan = None if declined else plan_session(payment, overview.snapshot, purchase)
     # End the transaction, with its row locks and connection, before Klarna is called.
     db.session.commit()
@@ -178,7 +181,7 @@ class SessionPlan:
     update_body: dict[str, Any] | None  # the changed body for the session; None: create one
     create_body: dict[str, Any]  # a new session's body, with its new callback secret
     callback_secret: str
-    purchase: str  # its purchase_fingerprint: what a 403 REJECTED declines
+    purchase: str  # its decline_key: what a 403 REJECTED declines
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ def plan_session(
         update_body=update_body,
         create_body=session_body(purchase, merchant_context(payment, secret)),
         callback_secret=secret,
-        purchase=purchase_fingerprint(purchase),
+        purchase=decline_key(snapshot),
     )
 
 
@@ -221,11 +224,8 @@ def sync_session(plan: SessionPlan) -> None:
         # An order exists at Klarna for this session but not in the shop: a new session
         # would let the shopper pay twice, so stop and let support look at it.
         log.error("Klarna session %s completed without a shop order", plan.seen_session_id)
-        raise PaymentOutcomeUnknown(
-            "Klarna shows this payment as completed, but we have no order for it yet. "
-            "Please don't pay again; contact us with this reference.",
-            reference=error.correlation_id or plan.seen_session_id,
-        ) from error
+        reference = error.correlation_id or plan.seen_session_id
+        raise PaymentOutcomeUnknown(COMPLETED_WITHOUT_ORDER_MESSAGE, reference=reference) from error
     except KlarnaError as error:
         payment = db.session.get_one(Payment, plan.payment_id)
         raise klarna_failure(payment, error, purchase=plan.purchase) from error
@@ -371,7 +371,7 @@ def recheck_session(cart: Cart) -> None:
     """
     payment = payment_for(cart)
     if not klarna_enabled(payment.market):
-        raise KlarnaSwitchedOff(MARKETS[payment.market].name)
+        raise KlarnaSwitchedOff(MARKETS[payment.market].country)
     payment_id, session_id = payment.id, payment.klarna_session_id
     country = MARKETS[payment.market].country
     db.session.commit()  # no connection is held while Klarna answers

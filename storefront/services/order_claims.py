@@ -70,6 +70,7 @@ def claim(
     today: date,
     purchase_fingerprint_seen: str | None,
     cancel_unused: bool,
+    language: str | None = None,
 ) -> Claim | None:
     """Insert the order as PLACING with its create-order body; None if another attempt won."""
     if payment.declined_at is not None:
@@ -78,7 +79,7 @@ def claim(
         # Switched off after the shopper authorized: no order is made, and no Klarna call
         # either (not even a cancel); the unused authorization lapses by itself (60 minutes).
         db.session.commit()
-        raise KlarnaSwitchedOff(MARKETS[payment.market].name)
+        raise KlarnaSwitchedOff(MARKETS[payment.market].country)
     cart = payment.cart
     if cart is None or payment.klarna_session_id != klarna_session_id:
         # Authorized in a session this cart no longer uses (it expired and was replaced while
@@ -88,7 +89,7 @@ def claim(
         raise AuthorizeAgain(EXPIRED_MESSAGE)
     snapshot = checkout_snapshot(cart, today=today)
     require_step(snapshot, CheckoutStep.SUMMARY)
-    purchase = klarna_purchase(snapshot)
+    purchase = klarna_purchase(snapshot, language)
     if purchase_fingerprint_seen is not None and not matches_secret(
         purchase_fingerprint_seen, purchase_fingerprint(purchase)
     ):

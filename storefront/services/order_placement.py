@@ -65,6 +65,7 @@ def place_order(
     klarna_session_id: str,
     today: date,
     purchase_fingerprint_seen: str | None = None,
+    language: str | None = None,
     wait_seconds: float = 0.0,
     cancel_unused: bool = True,
     payment_method_category: str | None = None,
@@ -72,8 +73,10 @@ def place_order(
     """Place the order for an authorization of `klarna_session_id`, exactly once.
 
     `purchase_fingerprint_seen` is the fingerprint of the purchase the page had the shopper
-    authorize (None from the callback, which cannot know it). An attempt that finds another
-    one placing the order waits up to `wait_seconds` for it, then raises OrderInProgress.
+    authorize (None from the callback, which cannot know it); `language` the shopper's, as the
+    page gave it to the session (the create-order body's locale; None: the market's). An
+    attempt that finds another one placing the order waits up to `wait_seconds` for it, then
+    raises OrderInProgress.
     `cancel_unused`: cancel the authorization if it cannot become the order. False for
     Klarna's callback: nothing ties its token to this cart but the callback itself, so a
     failure there leaves the token to lapse rather than cancel what may be another cart's.
@@ -96,6 +99,7 @@ def place_order(
                 klarna_session_id=klarna_session_id,
                 today=today,
                 purchase_fingerprint_seen=purchase_fingerprint_seen,
+                language=language,
                 cancel_unused=cancel_unused,
             )
             if claimed is not None:

@@ -16,6 +16,7 @@ from storefront.klarna_purchase import klarna_purchase
 from storefront.models import Cart, Payment, PaymentEventKind
 from storefront.services.checkout import checkout_snapshot
 from storefront.services.payment_events import record
+from storefront.snapshot import CheckoutSnapshot
 
 # Order numbers: unambiguous characters only (no 0/O, 1/I/L), read out over the phone.
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -79,9 +80,17 @@ def decline(payment: Payment, *, detail: str, purchase: str | None = None) -> No
         record(payment, PaymentEventKind.DECLINED, detail=detail)
 
 
+def decline_key(snapshot: CheckoutSnapshot) -> str:
+    """What a hard decline covers: the purchase in the market's own locale.
+
+    The shopper's language is left out, so changing only the language does not ask Klarna again.
+    """
+    return purchase_fingerprint(klarna_purchase(snapshot))
+
+
 def record_decline(cart: Cart, *, today: date) -> None:
     """Remember that Klarna's authorize() hard-declined the cart's purchase (the page said so)."""
-    purchase = purchase_fingerprint(klarna_purchase(checkout_snapshot(cart, today=today)))
+    purchase = decline_key(checkout_snapshot(cart, today=today))
     detail = "authorize() answered approved false, show_form false"
     decline(payment_for(cart), detail=detail, purchase=purchase)
     db.session.commit()

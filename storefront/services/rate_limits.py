@@ -28,6 +28,7 @@ from typing import ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import format_timedelta, lazy_gettext
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storefront.extensions import db
@@ -58,7 +59,8 @@ class Limit:
     action: str
     allowed: int
     window: timedelta
-    message: str  # shown to the shopper; {wait} becomes e.g. "12 minutes"
+    # Shown to the shopper, in their language; %(wait)s becomes e.g. "12 minutes".
+    message: str
 
 
 # A shopper mistypes a code or tries the few they know; ten misses in a quarter of an hour is
@@ -67,7 +69,7 @@ COUPON_CODES = Limit(
     "coupon",
     10,
     timedelta(minutes=15),
-    "You have tried too many coupon codes. Please wait {wait} and try again.",
+    lazy_gettext("You have tried too many coupon codes. Please wait %(wait)s and try again."),
 )
 # The order page shows a name and address; knowing the number (a photo of a receipt) leaves
 # only the email to guess, so fewer misses are allowed than for coupons.
@@ -75,7 +77,9 @@ ORDER_LOOKUPS = Limit(
     "order_lookup",
     5,
     timedelta(minutes=15),
-    "You have tried to find an order too many times. Please wait {wait} and try again.",
+    lazy_gettext(
+        "You have tried to find an order too many times. Please wait %(wait)s and try again."
+    ),
 )
 
 # Every recheck reads the Klarna session (checkout.js asks once per widget that cannot load
@@ -85,7 +89,10 @@ SESSION_RECHECKS = Limit(
     "session_recheck",
     30,
     timedelta(minutes=15),
-    "Klarna was asked to check your payment too often. Please wait {wait} and reload the page.",
+    lazy_gettext(
+        "Klarna was asked to check your payment too often. "
+        "Please wait %(wait)s and reload the page."
+    ),
 )
 
 # Admin passwords: ten misses in a quarter of an hour is more than typos (the limit counts
@@ -94,7 +101,7 @@ ADMIN_LOGINS = Limit(
     "admin_login",
     10,
     timedelta(minutes=15),
-    "Too many failed sign-ins. Please wait {wait} and try again.",
+    lazy_gettext("Too many failed sign-ins. Please wait %(wait)s and try again."),
 )
 
 
@@ -153,7 +160,7 @@ def spend_attempt(limit: Limit, address: str | None) -> Attempt:
         retry_after = math.ceil((start + limit.window - now).total_seconds())
         wait = max(1, math.ceil(retry_after / 60))
         raise RateLimited(
-            limit.message.format(wait=f"{wait} minute{'s' if wait != 1 else ''}"),
+            str(limit.message) % {"wait": format_timedelta(timedelta(minutes=wait))},
             retry_after_seconds=max(1, retry_after),
         )
     return Attempt(limit.action, key, start)

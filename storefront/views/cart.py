@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import cast
 
 from flask import Blueprint, flash, get_flashed_messages, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm, AddToCartForm, ApplyCouponForm, ChangeQuantityForm
@@ -55,7 +56,7 @@ def add() -> Response:
             current_or_new_cart(),
             form.sku.data,
             form.quantity.data,
-            done="Added to your cart.",
+            done=gettext("Added to your cart."),
         )
     if wants_json():
         return added_answer()
@@ -80,9 +81,11 @@ def change_quantity(sku: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None:
-        flash("Your cart is empty.", "error")
+        flash(gettext("Your cart is empty."), "error")
     else:
-        run_service(carts.change_quantity, cart, sku, form.quantity.data, done="Quantity updated.")
+        run_service(
+            carts.change_quantity, cart, sku, form.quantity.data, done=gettext("Quantity updated.")
+        )
     return redirect_back("cart.show")
 
 
@@ -92,9 +95,9 @@ def remove(sku: str) -> Response:
     form = ActionForm()
     cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
-        run_service(carts.remove_item, cart, sku, done="Removed from your cart.")
+        run_service(carts.remove_item, cart, sku, done=gettext("Removed from your cart."))
     else:
-        flash("That product is not in your cart any more.", "error")
+        flash(gettext("That product is not in your cart any more."), "error")
     return redirect_back("cart.show")
 
 
@@ -106,11 +109,12 @@ def apply_coupon() -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
     elif cart is None or not cart.lines:
-        flash("Add something to your cart before applying a coupon.", "error")
+        flash(gettext("Add something to your cart before applying a coupon."), "error")
     else:
         code = (form.code.data or "").upper()
         apply_limited = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
-        run_service(apply_limited, cart, code, today=today(), done=f"Coupon {code} applied.")
+        done = gettext("Coupon %(code)s applied.", code=code)
+        run_service(apply_limited, cart, code, today=today(), done=done)
     return redirect_back("cart.show")
 
 
@@ -120,5 +124,5 @@ def remove_coupon() -> Response:
     form = ActionForm()
     cart = editable_cart()
     if form.validate_on_submit() and cart is not None:
-        run_service(checkout.remove_coupon, cart, done="Coupon removed.")
+        run_service(checkout.remove_coupon, cart, done=gettext("Coupon removed."))
     return redirect_back("cart.show")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext
 
 from storefront.forms import AddToCartForm, storable
 from storefront.services import catalog, catalog_search, coupons
@@ -79,7 +80,7 @@ def product(slug: str) -> str:
     market, language = current_market(), current_language()
     found = catalog.find_product(slug, market) if storable(slug) else None
     if found is None:
-        abort(404, description="We could not find that product in this country's shop.")
+        abort(404, description=gettext("We could not find that product in this country's shop."))
     detail = shared_fragment(
         "catalog/_product_detail.html",
         (market.code, language, slug),

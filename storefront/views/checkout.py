@@ -6,6 +6,7 @@ The summary is the last step before paying: the Klarna payment step follows it.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.forms import DetailsForm, ShippingForm
@@ -37,7 +38,7 @@ def cart_at(step: CheckoutStep) -> tuple[Cart, CheckoutOverview]:
     """The locked cart and its overview, if the checkout has reached `step` (and may change)."""
     cart = editable_cart()
     if cart is None:
-        flash("Your cart is empty.", "error")
+        flash(gettext("Your cart is empty."), "error")
         raise StepNotReady(redirect(url_for("cart.show")))
     overview = checkout.checkout_overview(cart, today=today())
     try:
@@ -79,7 +80,7 @@ def details() -> Response | str:
             # Moving on is the confirmation: no "saved" banner on the next step.
             return redirect_back("checkout.shipping")
     elif form.is_submitted():
-        flash(INVALID_DETAILS_MESSAGE, "error")
+        flash(str(INVALID_DETAILS_MESSAGE), "error")
     return render_template("checkout/details.html", form=form, overview=overview, snapshot=snapshot)
 
 

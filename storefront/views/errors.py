@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, make_response, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from storefront.extensions import db
@@ -17,7 +18,7 @@ from storefront.views.shopper import leave_database_out_of_header, remember_orde
 
 # Seconds a shopper (or Klarna's callback) is asked to wait when the database is overloaded.
 BUSY_RETRY_AFTER_SECONDS = "5"
-BUSY_MESSAGE = (
+BUSY_MESSAGE = lazy_gettext(
     "The shop is very busy right now and could not finish your request. Nothing was lost: "
     "please try again in a few seconds."
 )
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        message = "Your form expired. Please go back, reload the page and try again."
+        message = gettext("Your form expired. Please go back, reload the page and try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(RateLimited)
@@ -59,7 +60,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return render_template("errors/error.html", code=code, message=error.description), code
+        # Werkzeug's own descriptions are English: the page says what it means in its words.
+        own = error.description != type(error).description
+        message = error.description if own else None
+        return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(PoolTimeout)
     @app.errorhandler(OperationalError)
@@ -74,5 +78,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("Unhandled error")
-        message = InternalServerError.description
-        return render_template("errors/error.html", code=500, message=message), 500
+        return render_template("errors/error.html", code=500, message=None), 500

@@ -15,6 +15,7 @@ from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from storefront.i18n import request_language
 from storefront.shared_cache import shared_cache
 
 # Random per process, so no text a page shows (a product name, say) can ever match it.
@@ -27,10 +28,11 @@ def shared_fragment(
     """`template` rendered with `context()` once per `key`, holding this shopper's CSRF token.
 
     `key` must name everything the part's text depends on besides the template (the market,
-    the day, ...); the app's path prefix is added here. `context` is only called to render.
+    the day, ...); the app's path prefix and the page's language are added here, so no part
+    is ever served in another language. `context` is only called to render.
     """
     html = shared_cache().get(
-        ("fragment", template, request.script_root, *key),
+        ("fragment", template, request.script_root, request_language(), *key),
         lambda: render_shared(template, context()),
     )
     # Safe: the text is Jinja's autoescaped output, and the token is escaped going in.

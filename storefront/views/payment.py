@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from storefront.dev_panel import cart_calls
@@ -60,6 +61,7 @@ from storefront.views.responses import (
 from storefront.views.shopper import (
     CART_KEY,
     current_cart,
+    current_language,
     editable_cart,
     remember_order,
     today,
@@ -76,7 +78,7 @@ FRAGMENTS = {
     "cart_link": "_cart_link.html",  # the header's item count
     "klarna_calls": "_klarna_calls.html",  # the developer panel's rows (KLARNA_DEV_PANEL)
 }
-EMPTY_CART_MESSAGE = "Your cart is empty."
+EMPTY_CART_MESSAGE = lazy_gettext("Your cart is empty.")
 
 
 @bp.get("")
@@ -84,7 +86,7 @@ def show() -> Response | str:
     """The payment step: order, delivery, and the Klarna widget with the Buy button."""
     cart = current_cart(for_update=True)
     if cart is None:
-        flash(EMPTY_CART_MESSAGE, "error")
+        flash(str(EMPTY_CART_MESSAGE), "error")
         return redirect(url_for("cart.show"))
     try:
         state = page_state(cart)
@@ -102,7 +104,7 @@ def page_state(cart: Cart, **context: Any) -> dict[str, Any]:
     Raises CheckoutIncomplete and OrderInProgress (see `start_payment`).
     """
     try:
-        page = start_payment(cart, today=today())
+        page = start_payment(cart, today=today(), language=current_language())
     except PaymentError as error:
         overview = checkout.checkout_overview(cart, today=today())
         return page_context(cart, overview, None, problem=error.user_message, **context)
@@ -211,11 +213,11 @@ def cart_edit(form_for: FormFor, refused: Refusal = answer_refused) -> Callable[
             cart = editable_cart()
             form = form_for(cart)
             if form is None:
-                return edited(None, [("error", EMPTY_CART_MESSAGE)])
+                return edited(None, [("error", str(EMPTY_CART_MESSAGE))])
             if not form.validate_on_submit():
                 return refused(cart, form, form.error_messages())
             if cart is None:
-                return edited(None, [("error", EMPTY_CART_MESSAGE)])
+                return edited(None, [("error", str(EMPTY_CART_MESSAGE))])
             try:
                 done = apply(cart, form, **values)
             except ShopError as error:
@@ -260,7 +262,7 @@ def details_refused(cart: Cart | None, form: DetailsForm, errors: list[str]) -> 
         checkout.checkout_overview(cart, today=today()),
         None,
         details_form=form,
-        problem="Save your corrected details to continue to payment.",
+        problem=gettext("Save your corrected details to continue to payment."),
     )
     return render_template("payment/show.html", **context)
 
@@ -271,7 +273,7 @@ def change_quantity(cart: Cart, form: ChangeQuantityForm, sku: str) -> str:
     """Set a line's quantity."""
     assert form.quantity.data is not None  # the form validated: InputRequired
     carts.change_quantity(cart, sku, form.quantity.data)
-    return "Quantity updated."
+    return gettext("Quantity updated.")
 
 
 @bp.post("/items/<sku>/remove")
@@ -279,7 +281,7 @@ def change_quantity(cart: Cart, form: ChangeQuantityForm, sku: str) -> str:
 def remove(cart: Cart, form: ActionForm, sku: str) -> str:
     """Remove a product from the cart."""
     carts.remove_item(cart, sku)
-    return "Removed from your cart."
+    return gettext("Removed from your cart.")
 
 
 @bp.post("/coupon")
@@ -290,7 +292,7 @@ def apply_coupon(cart: Cart, form: ApplyCouponForm) -> str:
     failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)(
         cart, code, today=today()
     )
-    return f"Coupon {code} applied."
+    return gettext("Coupon %(code)s applied.", code=code)
 
 
 @bp.post("/coupon/remove")
@@ -298,7 +300,7 @@ def apply_coupon(cart: Cart, form: ApplyCouponForm) -> str:
 def remove_coupon(cart: Cart, form: ActionForm) -> str:
     """Take the coupon off the cart."""
     checkout.remove_coupon(cart)
-    return "Coupon removed."
+    return gettext("Coupon removed.")
 
 
 @bp.post("/shipping")
@@ -306,7 +308,7 @@ def remove_coupon(cart: Cart, form: ActionForm) -> str:
 def shipping(cart: Cart, form: ShippingForm) -> str:
     """Choose another shipping method."""
     checkout.choose_shipping(cart, form.method.data)
-    return "Shipping changed."
+    return gettext("Shipping changed.")
 
 
 @bp.post("/details")
@@ -314,7 +316,7 @@ def shipping(cart: Cart, form: ShippingForm) -> str:
 def details(cart: Cart, form: DetailsForm) -> str:
     """Change contact details or addresses; errors are shown next to the fields."""
     save_details_from(cart, form)  # raises InvalidDetails
-    return "Details saved."
+    return gettext("Details saved.")
 
 
 @bp.post("/session")
@@ -335,7 +337,7 @@ def declined() -> Response:
     cart = current_cart(for_update=True)
     if form.validate_on_submit() and cart is not None:
         record_decline(cart, today=today())
-    return edited(cart, [("error", DECLINED_MESSAGE)])
+    return edited(cart, [("error", str(DECLINED_MESSAGE))])
 
 
 @bp.post("/place")
@@ -343,13 +345,16 @@ def place() -> Response:
     """Place the order for the token Klarna's authorize() gave the page (exactly once)."""
     form = PlaceOrderForm()
     if not form.validate_on_submit():
-        flash("Your payment could not be sent. Please reload the page and try again.", "error")
+        flash(
+            gettext("Your payment could not be sent. Please reload the page and try again."),
+            "error",
+        )
         return redirect(url_for("payment.show"))
     token = form.authorization_token.data or ""
     session_id = form.klarna_session_id.data or ""
     payment = find_payment(current_cart(), session_id, token)
     if payment is None:
-        flash("This payment is no longer open. Please check your cart.", "error")
+        flash(gettext("This payment is no longer open. Please check your cart."), "error")
         return redirect(url_for("cart.show"))
     try:
         placement = place_order(
@@ -358,6 +363,7 @@ def place() -> Response:
             klarna_session_id=session_id,
             today=today(),
             purchase_fingerprint_seen=form.purchase_fingerprint.data,
+            language=current_language(),
             wait_seconds=PLACE_ORDER_WAIT_SECONDS,
             payment_method_category=form.authorized_category.data or None,
         )
@@ -376,7 +382,7 @@ def place() -> Response:
         return redirect(url_for("payment.show"), 303)
     order = placement.order
     if order.status == OrderStatus.REJECTED:
-        flash(DECLINED_MESSAGE, "error")
+        flash(str(DECLINED_MESSAGE), "error")
         return redirect(url_for("payment.show"), 303)
     remember_order(order.number)
     session.pop(CART_KEY, None)

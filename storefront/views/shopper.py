@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, g, session
+from flask import Flask, g, has_request_context, request, session
 
 from storefront import i18n
 from storefront.clock import utcnow
-from storefront.forms import ChangeMarketForm
-from storefront.i18n import LANGUAGES, market_language
+from storefront.forms import ChangeLanguageForm, ChangeMarketForm
+from storefront.i18n import LANGUAGES, market_language, request_language
 from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
@@ -28,6 +28,8 @@ MARKET_KEY = "market"
 LANGUAGE_KEY = "language"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
+# The back office stays English whatever the shopper's language (docs/i18n.md).
+ENGLISH_ONLY_BLUEPRINTS = frozenset({"admin", "admin_auth", "admin_order_actions"})
 
 
 def leave_database_out_of_header() -> None:
@@ -41,7 +43,12 @@ def current_market() -> Market:
 
 
 def current_language() -> str:
-    """The language the shopper chose, else their market's (storefront.i18n)."""
+    """The language the shopper chose, else their market's (storefront.i18n).
+
+    English outside a request (a CLI command, a test's app context) and in the back office.
+    """
+    if not has_request_context() or request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
+        return "en"
     chosen = session.get(LANGUAGE_KEY)
     if chosen in LANGUAGES:
         return str(chosen)
@@ -51,6 +58,11 @@ def current_language() -> str:
 def remember_market(market: Market) -> None:
     """Keep the shopper's market in their session."""
     session[MARKET_KEY] = market.code
+
+
+def remember_language(language: str) -> None:
+    """Keep the shopper's chosen language in their session (it then outlasts market changes)."""
+    session[LANGUAGE_KEY] = language
 
 
 def current_cart(*, for_update: bool = False) -> Cart | None:
@@ -102,13 +114,21 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def shopper_context() -> dict[str, Any]:
         market = current_market()
+        language = request_language()
         return {
             "market": market,
             "markets": MARKETS,
+            "language": language,
+            # Both lists name their entries in the page's language (cached per language).
             "market_choice": shared_fragment(
                 "_market_choice.html",
                 (market.code,),
                 lambda: {"market_form": ChangeMarketForm(formdata=None, market=market.code)},
+            ),
+            "language_choice": shared_fragment(
+                "_language_choice.html",
+                (),
+                lambda: {"language_form": ChangeLanguageForm(formdata=None, language=language)},
             ),
             "cart_item_count": None
             if g.get("header_without_database")

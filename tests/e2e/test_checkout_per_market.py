@@ -19,7 +19,7 @@ from storefront.models import Cart
 from storefront.services.carts import find_cart
 from storefront.services.checkout import checkout_snapshot
 from storefront.views.shopper import today
-from tests.e2e.pages.checkout import SHIPPING, add_to_cart, fill_address
+from tests.e2e.pages.checkout import SHIPPING, add_to_cart, fill_address, shop_in
 from tests.support.live_server import LiveServer
 
 # market -> (coupon, products to add, shipping method label starts with)
@@ -46,9 +46,7 @@ def test_checkout_totals_match_the_klarna_payload(
 ) -> None:
     coupon, products, shipping = STORIES[market]
     page.goto("/")
-    page.get_by_label("Country").select_option(market)
-    page.get_by_role("button", name="Change").click()
-    expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
+    shop_in(page, market)
     add_to_cart(page, products)
     page.get_by_role("link", name="Cart").click()
     page.get_by_role("spinbutton", name=f"Quantity of {products[0]}").fill("3")
@@ -102,9 +100,7 @@ def shopping_pages(page: Page, market: str) -> Iterator[str]:
     The details page pauses once submitted empty, with the errors beside its fields shown.
     """
     page.goto("/")
-    page.get_by_label("Country").select_option(market)
-    page.get_by_role("button", name="Change").click()
-    expect(page.get_by_role("status")).to_contain_text(f"shopping in {MARKETS[market].name}")
+    shop_in(page, market)
     yield "/"
     page.goto("/products/desk-lamp")
     yield "/products/desk-lamp"

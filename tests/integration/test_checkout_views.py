@@ -73,9 +73,9 @@ def payload_of(app: Flask, client: ShopClient) -> dict:
 
 
 def tax_breakdown(page: str) -> list[str]:
-    """The lines of the page's "Tax breakdown" list."""
+    """The lines of the page's tax breakdown list (its label is in the page's language)."""
     elements = page_elements(page)
-    breakdown = next(e for e in elements if e.attrs.get("aria-label") == "Tax breakdown")
+    breakdown = next(e for e in elements if e.tag == "ul" and "tax-breakdown" in e.classes)
     return [element.text for element in elements if element.parent is breakdown]
 
 
@@ -120,12 +120,13 @@ def test_checkout_summary_shows_the_payload_total_and_klarna_accepts_it(
         (
             "DE",
             {"billing-postal_code": "1017"},
-            {"billing-postal_code": "Enter a 5-digit Postleitzahl, e.g. 10178."},
+            # In the market's language (German), as DE shoppers read the page.
+            {"billing-postal_code": "Geben Sie eine 5-stellige Postleitzahl ein, z. B. 10178."},
         ),
         (
             "SE",
             {"billing-street_address": ""},
-            {"billing-street_address": "Enter your street address."},
+            {"billing-street_address": "Ange din gatuadress."},
         ),
     ],
 )
@@ -185,10 +186,10 @@ def test_checkout_summary_breaks_swedish_vat_down_per_rate(
     for line in price_order(snapshot_of(seeded, client)).lines:
         tax_by_rate[line.tax_rate_bp] += line.tax_minor
     sek = MARKETS["SE"].format_amount
-    assert tax_breakdown(page) == [
-        f"Includes VAT 25 %: {sek(tax_by_rate[2500])}",
-        f"Includes VAT 12 %: {sek(tax_by_rate[1200])}",
-        f"Includes VAT 6 %: {sek(tax_by_rate[600])}",
+    assert tax_breakdown(page) == [  # in Swedish, the SE market's language
+        f"Varav moms 25 %: {sek(tax_by_rate[2500])}",
+        f"Varav moms 12 %: {sek(tax_by_rate[1200])}",
+        f"Varav moms 6 %: {sek(tax_by_rate[600])}",
     ]
     assert sum(tax_by_rate.values()) == payload_of(seeded, client)["order_tax_amount"]
 
@@ -259,7 +260,10 @@ def test_checkout_details_phone_hint_is_a_number_of_the_markets_country(
     add(client, "TEE-ORG")
     page = client.get("/checkout/details").get_data(as_text=True)
     example = MARKETS[market].phone_example
-    assert description(page, "phone") == [f"At least 5 characters, e.g. {example}"]
+    hint = {"DE": "Mindestens 5 Zeichen, z. B.", "SE": "Minst 5 tecken, t.ex."}.get(
+        market, "At least 5 characters, e.g."
+    )
+    assert description(page, "phone") == [f"{hint} {example}"]
     assert example.startswith("+" + {"US": "1 ", "GB": "44 ", "DE": "49 ", "SE": "46 "}[market])
 
 

@@ -67,6 +67,7 @@ ENDPOINTS = (
     Endpoint("GET", "/checkout/shipping"),
     Endpoint("POST", "/checkout/shipping", ("method",)),
     Endpoint("POST", "/market", ("market",)),
+    Endpoint("POST", "/language", ("language",)),
     Endpoint("POST", "/checkout/payment/items/{segment}/quantity", ("quantity",), segment="sku"),
     Endpoint("POST", "/checkout/payment/items/{segment}/remove", segment="sku"),
     Endpoint("POST", "/checkout/payment/coupon", ("code",)),

@@ -52,7 +52,7 @@ def test_authorization_callback_alone_places_the_order_when_the_tab_was_closed(
     assert response.status_code == 200
     assert order_statuses(seeded) == [OrderStatus.PAID]
     # The shopper comes back later: the cart became the order, a new one starts empty.
-    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+    assert "Din varukorg är tom" in client.get("/cart").get_data(as_text=True)  # SE: Swedish
 
 
 def test_authorization_callback_replayed_after_its_answer_is_refused_without_side_effect(

@@ -112,7 +112,8 @@ def test_place_order_after_the_callback_answers_with_the_callbacks_order(
     assert response.headers["Location"] == f"/orders/{order['number']}"
     assert order["status"] == OrderStatus.PAID
     assert klarna_operations(emulator_server, since=before) == []
-    assert "Thank you for your order" in client.get(response.headers["Location"]).get_data(
+    # DE: the order page is in German.
+    assert "Vielen Dank für Ihre Bestellung" in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
 

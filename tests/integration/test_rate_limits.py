@@ -103,7 +103,7 @@ def expect_limited(response: TestResponse, limit: Limit, wait: str = "15 minutes
     """A 429 with Retry-After and the limit's message, naming the wait."""
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    assert limit.message.format(wait=wait) in response.get_data(as_text=True)
+    assert str(limit.message) % {"wait": wait} in response.get_data(as_text=True)
 
 
 def coupon_code_of(app: Flask, client: ShopClient) -> str | None:
@@ -168,7 +168,7 @@ def test_payment_page_edit_gets_the_limit_as_its_json_answer_and_nothing_changes
     )
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == str(15 * 60)
-    text = COUPON_CODES.message.format(wait="15 minutes")
+    text = str(COUPON_CODES.message) % {"wait": "15 minutes"}
     assert refused.get_json() == {"messages": [{"category": "error", "text": text}]}
     assert klarna_operations(emulator_server, since=before) == []
     assert coupon_code_of(seeded, client) is None
@@ -194,7 +194,7 @@ def test_session_rechecks_count_every_request_and_then_get_429_without_reading_k
     refused = client.post_form("/checkout/payment/session", headers=JSON_HEADERS)
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == str(15 * 60)
-    text = SESSION_RECHECKS.message.format(wait="15 minutes")
+    text = str(SESSION_RECHECKS.message) % {"wait": "15 minutes"}
     assert refused.get_json() == {"messages": [{"category": "error", "text": text}]}
     assert klarna_operations(emulator_server, since=before) == []
     clock.advance(SESSION_RECHECKS.window)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+from storefront.markets import MARKETS
 from tests.support.personas import PERSONAS
 
 DIALOG_FRAME = "iframe[title='Klarna purchase']"
@@ -14,17 +16,47 @@ WIDGET_FRAME = "#klarna-payments-container iframe"
 SHIPPING = {"US": "Standard", "GB": "Standard", "DE": "Standard", "SE": "Pickup"}
 
 
-def fill_address(page: Page, market: str) -> None:
-    """Type the market's Klarna persona into the details form."""
+def shop_in(page: Page, market: str, *, language: str = "en") -> None:
+    """From the page shown, choose the page language, then the market, in the header.
+
+    The language comes first and outlasts the market switch, so a test written against the
+    English pages reads them in any market (a market alone brings its own language).
+    """
+    page.get_by_label("Language", exact=True).select_option(language)
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.get_by_label("Country", exact=True).select_option(market)
+    page.get_by_role("button", name="Change country").click()
+    country = Locale.parse(language).territories[MARKETS[market].country]
+    expect(page.get_by_role("status")).to_contain_text(country)
+
+
+# The details form's labels: email, phone, billing group, first and last name, street, postal
+# code, city.
+ENGLISH_LABELS = (
+    "Email",
+    "Phone",
+    "Billing address",
+    "First name",
+    "Last name",
+    "Street address",
+    "Postal code",
+    "City",
+)
+
+
+def fill_address(page: Page, market: str, labels: tuple[str, ...] = ENGLISH_LABELS) -> None:
+    """Type the market's Klarna persona into the details form (`labels`: in the page's language)."""
     email, phone, address = PERSONAS[market]
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Phone").fill(phone)
-    billing = page.get_by_role("group", name="Billing address")
-    billing.get_by_label("First name").fill(address.given_name)
-    billing.get_by_label("Last name").fill(address.family_name)
-    billing.get_by_label("Street address").fill(address.street_address)
-    billing.get_by_label("Postal code").fill(address.postal_code)
-    billing.get_by_label("City").fill(address.city)
+    email_label, phone_label, group, given, family, street, postal, city = labels
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(phone_label).fill(phone)
+    billing = page.get_by_role("group", name=group)
+    billing.get_by_label(given).fill(address.given_name)
+    billing.get_by_label(family).fill(address.family_name)
+    billing.get_by_label(street).fill(address.street_address)
+    billing.get_by_label(postal).fill(address.postal_code)
+    billing.get_by_label(city).fill(address.city)
     if market == "US":
         billing.get_by_label("State").select_option(address.region)
 
@@ -49,8 +81,7 @@ class CheckoutPage:
         """Shop in `market`, add `products`, enter the market's persona and go to payment."""
         page = self.page
         page.goto("/")
-        page.get_by_label("Country").select_option(market)
-        page.get_by_role("button", name="Change").click()
+        shop_in(page, market)
         add_to_cart(page, products)
         page.goto("/checkout/details")
         fill_address(page, market)
