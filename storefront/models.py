@@ -218,6 +218,8 @@ class Order(Model):
     shipping_method: Mapped[str | None] = mapped_column(sa.String(32))  # a ShippingMethod code
     # When the confirmation e-mail was handed to the mail backend: set once, by one attempt.
     confirmation_mailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The shop language the shopper placed it in (its e-mail's); None: placed before 0013.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(16))  # an OrderStatus
     market: Mapped[str] = mapped_column(sa.String(2))
     currency: Mapped[str] = mapped_column(sa.String(3))

@@ -10,13 +10,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import force_locale, gettext, lazy_gettext
+
+from storefront.i18n import BABEL_LOCALES
 from storefront.markets import Market
 from storefront.services.catalog import PricedProduct, list_products, product_story
 from storefront.shared_cache import shared_cache
 
 MAX_QUERY_LENGTH = 80
 MAX_TERMS = 8
-TOO_LONG_MESSAGE = f"Search for at most {MAX_QUERY_LENGTH} characters."
+TOO_LONG_MESSAGE = lazy_gettext("Search for at most %(count)s characters.", count=MAX_QUERY_LENGTH)
 NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -70,7 +73,7 @@ def search_products(text: str, market: Market, language: str) -> SearchResult:
     """The market's products whose name, category or texts contain every word of `text`."""
     query = " ".join(text.split())
     if len(query) > MAX_QUERY_LENGTH:
-        return SearchResult(query[:MAX_QUERY_LENGTH], (), TOO_LONG_MESSAGE)
+        return SearchResult(query[:MAX_QUERY_LENGTH], (), str(TOO_LONG_MESSAGE))
     terms = [term for term in NON_WORD.split(folded(query)) if term][:MAX_TERMS]
     if not terms:
         return SearchResult(query, ())
@@ -86,11 +89,15 @@ def search_index(market: Market, language: str) -> tuple[tuple[PricedProduct, st
     """Each product of the market with the folded text a search looks in (cached)."""
 
     def build() -> tuple[tuple[PricedProduct, str], ...]:
-        index = []
-        for item in list_products(market):
+        index, items = [], list_products(market)
+        with force_locale(BABEL_LOCALES[language]):
+            categories = {name: gettext(name) for name in {item.product.category for item in items}}
+        for item in items:
             product, story = item.product, product_story(item.product, language)
             facts = " ".join(value for _, value in story.details)
-            words = (product.name, product.category, story.summary, story.description, facts)
+            # The category as the page names it, and in English (its URL slug's language).
+            category = f"{product.category} {categories[product.category]}"
+            words = (product.name, category, story.summary, story.description, facts)
             index.append((item, folded(" ".join(words))))
         return tuple(index)
 

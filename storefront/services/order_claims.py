@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
+from storefront.i18n import market_language
 from storefront.klarna.bodies import order_body, purchase_fingerprint
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
 from storefront.klarna_extension import get_klarna
@@ -105,7 +106,8 @@ def claim(
         raise
     try:
         # Any flush from here on may hit the unique constraints: the claim is all or nothing.
-        order = new_order(payment, snapshot, price_order(snapshot), authorization_token, body)
+        priced = price_order(snapshot)
+        order = new_order(payment, snapshot, priced, authorization_token, body, language)
         db.session.add(order)
         record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
         db.session.flush()
@@ -123,8 +125,12 @@ def new_order(
     priced: PricedOrder,
     authorization_token: str,
     request_body: dict[str, Any],
+    language: str | None = None,
 ) -> Order:
-    """The order (status PLACING) with the snapshot's lines, amounts, contact and addresses."""
+    """The order (status PLACING) with the snapshot's lines, amounts, contact and addresses.
+
+    `language`: the shopper's (None, from Klarna's callback: the market's).
+    """
     assert snapshot.billing_address is not None and snapshot.shipping_address is not None
     assert payment.klarna_session_id is not None
     now = utcnow()
@@ -136,6 +142,7 @@ def new_order(
         klarna_order_request=request_body,
         status=OrderStatus.PLACING,
         market=snapshot.market.code,
+        language=language or market_language(snapshot.market),
         currency=snapshot.market.currency,
         email=snapshot.email,
         phone=snapshot.phone,

@@ -19,7 +19,7 @@ from flask_babel import force_locale, gettext
 from storefront import mail
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.i18n import market_language
+from storefront.i18n import BABEL_LOCALES, LANGUAGES, market_language
 from storefront.markets import MARKETS
 from storefront.models import Order
 from storefront.order_status import OrderStatus
@@ -72,15 +72,20 @@ def mark_mailed(order_id: int, *, sent: bool) -> bool:
 
 
 def confirmation_message(order: Order) -> mail.Message:
-    """The confirmation e-mail, in the language of the order's market."""
-    with force_locale(market_language(MARKETS[order.market])):
+    """The confirmation e-mail, in the language the order was placed in."""
+    language = order_language(order)
+    with force_locale(BABEL_LOCALES[language]):
         receipt = order_receipt(order, absolute=True)
         subject = gettext("Your order %(number)s", number=order.number)
         if order.status == OrderStatus.ON_HOLD:
             subject = gettext("Your order %(number)s is being reviewed", number=order.number)
-        return mail.Message(
-            to=order.email,
-            subject=subject,
-            body=render_template("mail/order_confirmation.txt", receipt=receipt),
-            html=render_template("mail/order_confirmation.html", receipt=receipt),
-        )
+        body = render_template("mail/order_confirmation.txt", receipt=receipt)
+        html = render_template("mail/order_confirmation.html", receipt=receipt, language=language)
+        return mail.Message(to=order.email, subject=subject, body=body, html=html)
+
+
+def order_language(order: Order) -> str:
+    """The language the order was placed in; its market's for an order from before 0013."""
+    if order.language in LANGUAGES:
+        return order.language
+    return market_language(MARKETS[order.market])

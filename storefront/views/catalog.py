@@ -41,7 +41,7 @@ def category(slug: str) -> str:
     market, language = current_market(), current_language()
     found = catalog_search.find_category(slug, market) if storable(slug) else None
     if found is None:
-        abort(404, description="We could not find that category in this country's shop.")
+        abort(404, description=gettext("We could not find that category in this country's shop."))
     chosen, items = found
     grid = shared_fragment(
         "catalog/_grid.html",

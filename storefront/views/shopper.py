@@ -28,8 +28,9 @@ MARKET_KEY = "market"
 LANGUAGE_KEY = "language"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
-# The back office stays English whatever the shopper's language (docs/i18n.md).
-ENGLISH_ONLY_BLUEPRINTS = frozenset({"admin", "admin_auth", "admin_order_actions"})
+# The back office stays English whatever the shopper's language, and so does the GraphQL
+# door: its clients match Magento's English error messages (docs/i18n.md).
+ENGLISH_ONLY_BLUEPRINTS = frozenset({"admin", "admin_auth", "admin_order_actions", "graphql"})
 
 
 def leave_database_out_of_header() -> None:
