@@ -66,6 +66,16 @@ def test_the_search_reads_the_shoppers_language(seeded: Flask, client: ShopClien
     assert names_on(client, "/search?q=bigård") == ["Wildflower Honey"]
 
 
+def test_the_search_finds_a_category_by_the_name_the_page_shows(
+    seeded: Flask, client: ShopClient
+) -> None:
+    switch_market(client, "DE")
+    pantry = names_on(client, "/category/pantry")
+    assert pantry
+    assert names_on(client, "/search?q=Vorratskammer") == pantry  # "Pantry" in German
+    assert names_on(client, "/search?q=pantry") == pantry  # and as its URL names it
+
+
 def test_a_search_that_finds_nothing_says_so(seeded: Flask, client: ShopClient) -> None:
     page = client.get("/search?q=zeppelin").get_data(as_text=True)
     assert "Nothing matches “zeppelin”." in page

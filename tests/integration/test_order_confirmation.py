@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storefront.extensions import db
 from storefront.markets import MARKETS as MARKET_TABLE
 from storefront.models import Order, Payment
-from storefront.services.order_mail import mail_confirmation
+from storefront.services.order_mail import confirmation_message, mail_confirmation
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.outbox import capture_mail
@@ -45,21 +45,22 @@ MARKETS: dict[str, dict[str, Any]] = {
         "taxes": ["Includes VAT 20 %"],
         "shipping": "Standard delivery",
     },
+    # DE and SE pages and e-mails read in the market's language (German, Swedish).
     "DE": {
         "category": "pay_now",
         "name": "Pay Now",
-        "plan": "Paid in full",
-        "next": "there is nothing more to pay",
-        "taxes": ["Includes VAT 19 %", "Includes VAT 7 %"],
-        "shipping": "Standard shipping",
+        "plan": "Vollständig bezahlt",
+        "next": "Sie müssen nichts mehr bezahlen",
+        "taxes": ["Enthaltene MwSt. 19 %", "Enthaltene MwSt. 7 %"],
+        "shipping": "Standardversand",
     },
     "SE": {
         "category": "pay_over_time",
         "name": "Slice it.",
-        "plan": "3 instalments",
-        "next": "Klarna takes the first instalment when the purchase is confirmed",
-        "taxes": ["Includes VAT 25 %", "Includes VAT 6 %"],
-        "shipping": "Pickup point",
+        "plan": "3 delbetalningar",
+        "next": "Klarna drar den första delbetalningen när köpet är bekräftat",
+        "taxes": ["Varav moms 25 %", "Varav moms 6 %"],
+        "shipping": "Utlämningsställe",
     },
     "US": {
         "category": "pay_later",
@@ -69,6 +70,16 @@ MARKETS: dict[str, dict[str, Any]] = {
         "taxes": ["Sales tax (NY, 4 %)"],
         "shipping": "Standard shipping",
     },
+}
+
+
+# The receipt's labels in each market's language: coupon, shipping, sales tax, payment method,
+# total.
+WORDS = {
+    "GB": ("Coupon", "Shipping", "Sales tax", "Payment method", "Total"),
+    "US": ("Coupon", "Shipping", "Sales tax", "Payment method", "Total"),
+    "DE": ("Gutschein", "Versand", "Umsatzsteuer", "Zahlungsart", "Gesamt"),
+    "SE": ("Rabattkod", "Frakt", "Försäljningsskatt", "Betalsätt", "Totalt"),
 }
 
 
@@ -122,12 +133,13 @@ def test_confirmation_shows_what_was_bought_and_how_it_is_paid(
     assert re.search(r'<time id="order-date" datetime="\d{4}-\d{2}-\d{2}">', page)
     assert page.count('<tr class="order-line">') == 2
     assert page.count('src="/static/img/products/') >= 2  # each line's product image
-    assert "Coupon WELCOME10" in text
-    assert f"Shipping ({expected['shipping']})" in text
+    coupon, shipping, sales_tax, payment_method, _ = WORDS[market]
+    assert f"{coupon} WELCOME10" in text
+    assert f"{shipping} ({expected['shipping']})" in text
     for tax in expected["taxes"]:
         assert tax in text
-    assert text.count("Sales tax") == (1 if market == "US" else 0)
-    assert f"Payment method {expected['name']} · {expected['plan']}" in text
+    assert text.count(sales_tax) == (1 if market == "US" else 0)
+    assert f"{payment_method} {expected['name']} · {expected['plan']}" in text
     assert expected["next"] in text
     assert "Invoice" not in text and "Fixed amount" not in text and "Direct debit" not in text
     assert 'href="/orders/lookup"' in page
@@ -156,12 +168,13 @@ def test_confirmation_email_per_market(
     text = body.get_content()
     assert f"{number}" in text
     assert "2 \N{MULTIPLICATION SIGN} Organic Cotton Tee" in text
-    assert "Coupon WELCOME10" in text
+    coupon, _, _, _, total_label = WORDS[market]
+    assert f"{coupon} WELCOME10" in text
     assert expected["shipping"] in text
     assert f"{expected['name']} · {expected['plan']}" in text
     assert expected["next"] in text
     assert "http://localhost/orders/lookup" in text
-    assert f"Total: {total}" in text
+    assert f"{total_label}: {total}" in text
     html_part = mail.get_body(("html",))
     assert html_part is not None
     assert "/static/img/products/" in html_part.get_content()
@@ -233,3 +246,32 @@ def test_sending_again_sends_nothing(
         set_committed_value(order, "confirmation_mailed_at", None)
         assert mail_confirmation(order) is False  # the guarded UPDATE finds it sent
     assert len(outbox) == 1
+
+
+def test_the_email_reads_in_the_language_the_order_was_placed_in(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, outbox: list[EmailMessage]
+) -> None:
+    # German chosen in the header, then the UK market: the page, order and e-mail are German.
+    client.post_form("/language", {"language": "de", "next": "/"})
+    number = pay_in(client, emulator_server, "GB", "pay_later")
+    with seeded.app_context():
+        assert db.session.scalars(sa.select(Order.language)).one() == "de"
+    (mail,) = outbox
+    assert mail["Subject"] == f"Ihre Bestellung {number}"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Vielen Dank für Ihre Bestellung." in text
+    assert "In 30 Tagen bezahlen" in text
+    assert "Gesamt: " in text and "Total: " not in text
+    html_part = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert '<html lang="de">' in html_part
+
+
+def test_an_order_from_before_the_language_was_stored_mails_in_its_markets_language(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, outbox: list[EmailMessage]
+) -> None:
+    pay_in(client, emulator_server, "SE", "pay_over_time")
+    with seeded.test_request_context():
+        order = db.session.scalars(sa.select(Order)).one()
+        order.language = None
+        db.session.commit()
+        assert confirmation_message(order).subject.startswith("Din beställning")
