@@ -8,7 +8,7 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.pages.checkout import CheckoutPage, fill_address
+from tests.e2e.pages.checkout import CheckoutPage, fill_address, shop_in
 from tests.support.live_server import LiveServer
 from tests.support.outbox import capture_mail
 
@@ -100,8 +100,7 @@ def test_a_fresh_browser_is_told_why_and_finds_the_order_without_dashes(
 
 def test_the_shipping_panel_follows_the_pick(page: Page, console_errors: list[str]) -> None:
     page.goto("/")
-    page.get_by_label("Country").select_option("GB")
-    page.get_by_role("button", name="Change").click()
+    shop_in(page, "GB")
     page.get_by_role("button", name="Add to cart (Organic Cotton Tee)").click()
     expect(page.get_by_role("status")).to_contain_text("Added to your cart.")
     page.goto("/checkout/details")
