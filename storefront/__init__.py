@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import admin_login, cli, dev_panel, klarna_extension, security, shared_cache
+from storefront import admin_login, cli, dev_panel, klarna_extension, mail, security, shared_cache
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     rate_limits.init_app(app)
     admin_login.init_app(app)
     shared_cache.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -112,9 +113,10 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payment,
         shopper,
+        subscriptions,
     )
 
-    shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
+    shop = (catalog, cart, checkout, market, payment, orders, subscriptions, klarna_callbacks)
     for module in (*shop, admin_auth, admin, admin_order_actions):
         app.register_blueprint(module.bp)
     shopper.init_app(app)

@@ -41,7 +41,7 @@ from storefront.services.errors import (
 )
 from storefront.services.klarna_session import PaymentPage, recheck_session, start_payment
 from storefront.services.order_lookup import find_payment
-from storefront.services.order_placement import place_order
+from storefront.services.order_placement import Subscribed, place_order
 from storefront.services.payments import record_decline
 from storefront.services.rate_limits import (
     COUPON_CODES,
@@ -376,6 +376,10 @@ def place() -> Response:
     except PaymentError as error:
         flash(error.user_message, "error")
         return redirect(url_for("payment.show"), 303)
+    if isinstance(placement, Subscribed):
+        remember_order(placement.order_number)
+        session.pop(CART_KEY, None)
+        return redirect(url_for("subscriptions.show", number=placement.order_number), 303)
     order = placement.order
     if order.status == OrderStatus.REJECTED:
         flash(DECLINED_MESSAGE, "error")
