@@ -119,7 +119,7 @@ def claim_period(subscription: Subscription, period: int) -> RenewalSend | None:
         pause_and_tell(subscription, "the renewal could not be prepared")
         db.session.commit()
         return None
-    key = idempotency_key(f"subscription-{subscription.id}", f"renewal-{period}")
+    key = renewal_key(subscription, f"renewal-{period}")
     renewal = Renewal(
         subscription=subscription,
         payment=payment,
@@ -190,6 +190,16 @@ def advance(subscription_id: int, period: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+def renewal_key(subscription: Subscription, operation: str) -> str:
+    """The `Klarna-Idempotency-Key` of one period of one subscription, e.g. "renewal-3".
+
+    Named by the checkout's random order number, not the row id alone: ids start again in
+    another database (a restore, a second shop), order numbers do not.
+    """
+    number = subscription.token_claim.payment.order_number
+    return idempotency_key(number, f"subscription-{subscription.id}-{operation}")
 
 
 def renewal_lease() -> Any:

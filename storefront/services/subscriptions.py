@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from storefront.extensions import db
 from storefront.klarna.customer_tokens import CustomerTokens
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
-from storefront.klarna.idempotency import idempotency_key
 from storefront.klarna_extension import get_klarna
 from storefront.models import Payment
 from storefront.plans import plan_label
 from storefront.services.errors import ShopError
 from storefront.services.payments import new_order_number
 from storefront.services.renewal_pricing import due_date, next_amount
+from storefront.services.renewals import renewal_key
 from storefront.services.subscription_states import InvalidSubscriptionTransition, move
 from storefront.subscription_models import (
     Renewal,
@@ -111,7 +111,7 @@ def skip_next(number: str, subscription_id: int) -> None:
             subscription=subscription,
             payment=Payment(order_number=new_order_number(), market=subscription.market),
             period=period,
-            idempotency_key=idempotency_key(f"subscription-{subscription.id}", f"skip-{period}"),
+            idempotency_key=renewal_key(subscription, f"skip-{period}"),
             status=RenewalStatus.SKIPPED,
         )
     )
