@@ -9,7 +9,7 @@ from flask import Flask
 from storefront.extensions import db
 from storefront.klarna.call_log import mask_secret
 from storefront.models import Payment
-from storefront.subscription_models import TokenClaim
+from storefront.subscription_models import Subscription, TokenClaim
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
@@ -110,3 +110,43 @@ def test_a_callback_after_the_tab_closed_still_makes_order_token_and_subscriptio
     with seeded.app_context():
         assert db.session.scalars(sa.select(TokenClaim.status)).one() == "created"
     assert order["klarna_order_id"] in emulator_of(emulator_server).store.orders
+
+
+def test_the_shopper_finds_skips_and_cancels_a_subscription_through_order_lookup(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    subscribe(client, emulator_server, "GB", (("COF-BEAN", "WEEK:2"),))
+    [order] = ledger(seeded)["orders"]
+    stranger = seeded.test_client()
+    assert stranger.get(f"/subscriptions/{order['number']}").status_code == 302
+    found = stranger.post_form(
+        "/orders/lookup", {"number": order["number"], "email": "customer@email.uk"}
+    )
+    assert found.status_code == 302
+    page = stranger.get(f"/subscriptions/{order['number']}").get_data(as_text=True)
+    assert "Coffee Beans 500 g" in page and "every 2 weeks" in page and "Next delivery" in page
+    [subscription] = ledger(seeded)["subscriptions"]
+    base = f"/subscriptions/{order['number']}/{subscription['id']}"
+    stranger.post_form(f"{base}/skip", {})
+    assert ledger(seeded)["subscriptions"][0]["next_period"] == 2
+    assert [row["status"] for row in ledger(seeded)["renewals"]] == ["skipped"]
+    stranger.post_form(f"{base}/cancel", {})
+    [cancelled] = ledger(seeded)["subscriptions"]
+    token = emulator_of(emulator_server).store.customer_tokens[cancelled["customer_token"]]
+    assert cancelled["status"] == "cancelled"
+    assert token.status.value == "CANCELLED"
+    assert "Cancelled." in stranger.get(f"/subscriptions/{order['number']}").get_data(as_text=True)
+
+
+def test_a_free_trial_is_found_by_its_checkout_number_and_email(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    _, landed = subscribe(client, emulator_server, "DE", (("TEA-CLUB", "MONTH:1"),))
+    number = landed.rsplit("/", 1)[1]
+    stranger = seeded.test_client()
+    found = stranger.post_form("/orders/lookup", {"number": number, "email": "wrong@example.de"})
+    assert found.status_code == 200  # no hint whether the number exists
+    with seeded.app_context():
+        email = db.session.scalars(sa.select(Subscription.email)).one()
+    found = stranger.post_form("/orders/lookup", {"number": number.lower(), "email": email})
+    assert found.headers["Location"] == f"/subscriptions/{number}"
