@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         admin_auth,
         admin_order_actions,
+        admin_subscriptions,
         cart,
         catalog,
         checkout,
@@ -117,7 +118,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     shop = (catalog, cart, checkout, market, payment, orders, subscriptions, klarna_callbacks)
-    for module in (*shop, admin_auth, admin, admin_order_actions):
+    for module in (*shop, admin_auth, admin, admin_order_actions, admin_subscriptions):
         app.register_blueprint(module.bp)
     shopper.init_app(app)
     errors.init_app(app)
