@@ -62,7 +62,7 @@ def subscription_for_admin(subscription_id: int) -> SubscriptionAdminView | None
         status = tokens.read(token).status
     except KlarnaError as error:
         status = f"not read ({error.error_code or error.status})"
-    return SubscriptionAdminView(subscription, mask_secret(token) + "…", status)
+    return SubscriptionAdminView(subscription, mask_secret(token), status)
 
 
 def found(subscription_id: int) -> Subscription:
