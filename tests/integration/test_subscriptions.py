@@ -18,6 +18,7 @@ from tests.support.payment_flow import (
     callback_body,
     emulator_of,
     klarna_operations,
+    place,
     widget_state,
 )
 from tests.support.shopping import add, complete_checkout, switch_market
@@ -150,3 +151,20 @@ def test_a_free_trial_is_found_by_its_checkout_number_and_email(
         email = db.session.scalars(sa.select(Subscription.email)).one()
     found = stranger.post_form("/orders/lookup", {"number": number.lower(), "email": email})
     assert found.headers["Location"] == f"/subscriptions/{number}"
+
+
+def test_choosing_a_subscription_after_the_payment_page_opened_changes_the_intent(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    switch_market(client, "GB")
+    add(client, "COF-BEAN", 1)
+    complete_checkout(client, "GB")
+    first = widget_state(client.get("/checkout/payment"))
+    assert session_intent(emulator_server, first["session_id"]) == "buy"
+    add(client, "COF-BEAN", 1, plan="WEEK:4")  # the same product again, now by subscription
+    state = widget_state(client.get("/checkout/payment"))
+    assert session_intent(emulator_server, state["session_id"]) == "buy_and_tokenize"
+    response = place(client, state, authorize(emulator_server, state)["authorization_token"])
+    assert response.status_code == 303
+    [subscription] = ledger(seeded)["subscriptions"]
+    assert subscription["status"] == "active"

@@ -1,4 +1,4 @@
-"""subscriptions: plans on products and cart lines, customer-token claims, subscriptions, renewals
+"""subscriptions: plans on products and cart lines, subscriptions, their Klarna claims, renewals
 
 A renewal is a shop order made with a customer token, so an order's Klarna session and
 authorization token become optional.
