@@ -133,3 +133,19 @@ def test_a_refused_renewal_pauses_the_subscription_and_tells_the_shopper(
     assert [row["status"] for row in ledger(seeded)["renewals"]] == ["declined"]
     [message] = mail.outbox(seeded)
     assert "paused" in message.subject and reason in message.body
+
+
+def test_the_renew_command_charges_due_periods_and_says_what_it_did(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    subscribe(seeded.test_client(), emulator_server, "SE", (("COF-BEAN", "WEEK:4"),))
+    until = (datetime.now(UTC) + timedelta(days=60)).strftime("%Y-%m-%d")
+    runner = seeded.test_cli_runner()
+    first = runner.invoke(args=["subscriptions", "renew", "--until", until])
+    again = runner.invoke(args=["subscriptions", "renew", "--until", until])
+    assert first.exit_code == again.exit_code == 0, first.output
+    assert "order placed: 2" in first.output
+    assert "0 handled" in again.output
+    assert [row["period"] for row in ledger(seeded)["renewals"]] == [1, 2]
+    refused = runner.invoke(args=["subscriptions", "renew", "--until", "next tuesday"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output

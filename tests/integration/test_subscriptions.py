@@ -168,3 +168,14 @@ def test_choosing_a_subscription_after_the_payment_page_opened_changes_the_inten
     assert response.status_code == 303
     [subscription] = ledger(seeded)["subscriptions"]
     assert subscription["status"] == "active"
+
+
+def test_a_plan_the_product_is_not_sold_with_is_refused_and_changes_nothing(
+    seeded: Flask, client: ShopClient
+) -> None:
+    switch_market(client, "GB")
+    for sku, plan in (("COF-BEAN", "WEEK:99"), ("COF-BEAN", "MONTH:1"), ("MAG-FLD", "")):
+        response = add(client, sku, 1, plan=plan)
+        assert response.status_code == 302
+        assert "is not sold that way" in client.get("/cart").get_data(as_text=True)
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
