@@ -43,6 +43,8 @@ def test_admin_renews_pauses_resumes_and_cancels_and_captures_the_renewal(
         number = db.session.scalars(
             sa.select(Order.number).where(Order.id == renewal["order_id"])
         ).one()
+    order_page = admin.get(f"/admin/orders/{number}")
+    assert order_page.status_code == 200 and "Coffee Beans 500 g" in order_page.get_data(True)
     captured = admin.post_form(f"/admin/orders/{number}/capture", {"scope": "all"})
     assert captured.status_code == 303
     refunded = admin.post_form(f"/admin/orders/{number}/refund", {"scope": "all"})
