@@ -58,9 +58,10 @@ def settle_customer_token(payment_id: int) -> TokenClaimStatus | None:
     order_placed = order is None or order.status in PLACED_STATUSES
     if claim.status == TokenClaimStatus.CREATING and order_placed:
         taken = take(claim)
-        if taken is not None:
-            send(taken)
-        db.session.expire_all()
+        if taken is None:
+            db.session.expire_all()
+        else:
+            return send(taken)
     status = TokenClaimStatus(claim.status)
     db.session.commit()
     return status
@@ -112,15 +113,14 @@ def write_claim(claim_id: int, *conditions: sa.ColumnElement[bool], **values: An
     return True
 
 
-def send(taken: TokenSend) -> None:
-    """Send create-customer-token for a taken claim and record what Klarna answered."""
+def send(taken: TokenSend) -> TokenClaimStatus:
+    """Send create-customer-token for a taken claim, record what Klarna answered; the status."""
     tokens = CustomerTokens(get_klarna(taken.body["purchase_country"]))
     try:
         token = generate(tokens, taken)
     except KlarnaError as error:
-        with_database_retries(partial(record_failure, taken, error))
-        return
-    with_database_retries(partial(record_token, taken, token))
+        return with_database_retries(partial(record_failure, taken, error))
+    return with_database_retries(partial(record_token, taken, token))
 
 
 def generate(tokens: CustomerTokens, taken: TokenSend) -> str:
@@ -136,13 +136,13 @@ def generate(tokens: CustomerTokens, taken: TokenSend) -> str:
     return tokens.generate(taken.authorization_token, taken.body)
 
 
-def record_token(taken: TokenSend, token: str) -> None:
+def record_token(taken: TokenSend, token: str) -> TokenClaimStatus:
     """Store the token on the claim's subscriptions and start them; consume a tokenize cart."""
     if not write_claim(taken.claim_id, status=TokenClaimStatus.CREATED, claim_expires_at=None):
         log.error(
             "token claim %s: settled meanwhile; Klarna's new token not stored", taken.claim_id
         )
-        return
+        return TokenClaimStatus.FAILED
     claim = db.session.get(TokenClaim, taken.claim_id, populate_existing=True)
     assert claim is not None
     for subscription in claim.subscriptions:
@@ -156,27 +156,41 @@ def record_token(taken: TokenSend, token: str) -> None:
         payment.cart = None
         db.session.delete(cart)
     db.session.commit()
+    return TokenClaimStatus.CREATED
 
 
-def record_failure(taken: TokenSend, error: KlarnaError) -> None:
+def record_failure(taken: TokenSend, error: KlarnaError) -> TokenClaimStatus:
     """An unknown outcome keeps the claim for a later attempt; any other failure ends it.
 
     A 403 INVALID_OPERATION ("Authorization token already consumed") after a lost answer
-    means Klarna made a token whose id never reached the shop: it cannot be read back, so the
-    subscriptions are paused and the shopper asked to set up payment again.
+    means Klarna made a token whose id never reached the shop: it cannot be read back. With
+    an order (its first delivery paid), the subscriptions are paused and the shopper asked to
+    set up payment again; without one (a free trial), nothing was bought: the claim is
+    released and the cart kept, so the shopper can simply pay again.
     """
     if isinstance(error, KlarnaUnavailableError) and error.outcome_unknown:
         write_claim(taken.claim_id, claim_expires_at=utcnow() + RESEND_AFTER_UNKNOWN)
         log.error("token claim %s: outcome unknown: %s", taken.claim_id, error)
         db.session.commit()
-        return
+        return TokenClaimStatus.CREATING
     consumed = isinstance(error, KlarnaForbiddenError) and error.error_code == "INVALID_OPERATION"
     detail = "token made, answer lost" if consumed else f"refused: {error}"
     if not write_claim(taken.claim_id, status=TokenClaimStatus.FAILED, detail=detail[:255]):
-        return
+        return TokenClaimStatus.FAILED
     claim = db.session.get(TokenClaim, taken.claim_id, populate_existing=True)
     assert claim is not None
     log.warning("token claim %s: no customer token (%s)", claim.id, detail)
-    for subscription in claim.subscriptions:
-        pause_and_tell(subscription, NOT_SAVED)
+    if claim.payment.order is None and claim.payment.cart is not None:
+        release(claim)
+    else:
+        for subscription in claim.subscriptions:
+            pause_and_tell(subscription, NOT_SAVED)
     db.session.commit()
+    return TokenClaimStatus.FAILED
+
+
+def release(claim: TokenClaim) -> None:
+    """Delete a free trial's claim and subscriptions (nothing was bought); the cart stays."""
+    for subscription in claim.subscriptions:
+        db.session.delete(subscription)
+    db.session.delete(claim)

@@ -33,6 +33,7 @@ from storefront.services import carts, checkout
 from storefront.services.checkout import CheckoutOverview
 from storefront.services.errors import (
     DECLINED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
     CheckoutIncomplete,
     OrderInProgress,
     PaymentError,
@@ -49,6 +50,7 @@ from storefront.services.rate_limits import (
     failures_limited,
     spend_attempt,
 )
+from storefront.subscription_models import TokenClaimStatus
 from storefront.views.responses import (
     Message,
     as_json,
@@ -375,6 +377,9 @@ def place() -> Response:
         return redirect(step_url(error), 303)
     except PaymentError as error:
         flash(error.user_message, "error")
+        return redirect(url_for("payment.show"), 303)
+    if isinstance(placement, Subscribed) and placement.token_status == TokenClaimStatus.FAILED:
+        flash(UNAVAILABLE_MESSAGE, "error")
         return redirect(url_for("payment.show"), 303)
     if isinstance(placement, Subscribed):
         remember_order(placement.order_number)

@@ -13,6 +13,7 @@ from storefront.subscription_models import Subscription, TokenClaim
 from tests.support.client import ShopClient
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
+    add_fault,
     authorize,
     callback,
     callback_body,
@@ -179,3 +180,22 @@ def test_a_plan_the_product_is_not_sold_with_is_refused_and_changes_nothing(
         assert response.status_code == 302
         assert "is not sold that way" in client.get("/cart").get_data(as_text=True)
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_a_free_trial_klarna_would_not_tokenize_keeps_the_cart_to_pay_again(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer
+) -> None:
+    switch_market(client, "GB")
+    add(client, "TEA-CLUB", 1, plan="MONTH:1")
+    complete_checkout(client, "GB")
+    state = widget_state(client.get("/checkout/payment"))
+    add_fault(emulator_server, "create_customer_token", drop_answer=True)
+    refused = place(client, state, authorize(emulator_server, state)["authorization_token"])
+    assert refused.headers["Location"] == "/checkout/payment"
+    assert "nothing has been charged" in client.get(refused.headers["Location"]).get_data(True)
+    assert ledger(seeded)["subscriptions"] == []  # released: nothing was bought
+    state = widget_state(client.get("/checkout/payment"))
+    again = place(client, state, authorize(emulator_server, state)["authorization_token"])
+    assert again.headers["Location"].startswith("/subscriptions/")
+    [subscription] = ledger(seeded)["subscriptions"]
+    assert subscription["status"] == "active"
