@@ -3,9 +3,13 @@ however often `subscriptions renew` runs, and when two runs start at the same in
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +33,7 @@ CHECKOUTS = (
     ("US", (("COF-BEAN", "WEEK:4"), ("MAG-FLD", "MONTH:1"))),
     ("SE", (("TEA-CLUB", "MONTH:1"),)),
 )
+ROOT = Path(__file__).resolve().parents[2]
 # Three renewal rounds, each past one more month: every plan has at least one period due.
 ROUNDS = (31, 62, 93)
 
@@ -149,3 +154,32 @@ def test_the_renew_command_charges_due_periods_and_says_what_it_did(
     assert [row["period"] for row in ledger(seeded)["renewals"]] == [1, 2]
     refused = runner.invoke(args=["subscriptions", "renew", "--until", "next tuesday"])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+def test_two_renew_processes_at_once_charge_each_period_once(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    for market, items in CHECKOUTS[:3]:
+        subscribe(seeded.test_client(), emulator_server, market, items)  # type: ignore[arg-type]
+    until = datetime.now(UTC) + timedelta(days=45)
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")},
+        "DATABASE_URL": seeded.config["DATABASE_URL"],
+        "KLARNA_API_URL": seeded.config["KLARNA_API_URL"],
+        "KLARNA_USERNAME": seeded.config["KLARNA_USERNAME"],
+        "KLARNA_PASSWORD": seeded.config["KLARNA_PASSWORD"],
+        "SECRET_KEY": "k" * 40,
+        "PUBLIC_URL": "http://127.0.0.1:5000/",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "storefront", "subscriptions", "renew"]
+    command += ["--until", until.strftime("%Y-%m-%dT%H:%M:%S")]
+    runs = [
+        subprocess.Popen(  # noqa: S603 - the test's own interpreter and arguments
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    check_ledger(seeded, emulator_server, until)
+    assert len(ledger(seeded)["renewals"]) >= 4, outputs
