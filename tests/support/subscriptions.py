@@ -63,10 +63,12 @@ def ledger(app: Flask) -> dict[str, Any]:
                 Renewal.status,
                 Renewal.amount_minor,
                 Renewal.order_id,
-            )
+            ).order_by(Renewal.subscription_id, Renewal.period)
         ).all()
         orders = db.session.execute(
-            sa.select(Order.id, Order.number, Order.klarna_order_id, Order.total_minor)
+            sa.select(Order.id, Order.number, Order.klarna_order_id, Order.total_minor).order_by(
+                Order.id
+            )
         ).all()
         return {
             "subscriptions": [row._asdict() for row in subscriptions],
