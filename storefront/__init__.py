@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         admin_auth,
         admin_order_actions,
+        admin_subscriptions,
         cart,
         catalog,
         checkout,
@@ -122,10 +123,11 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payment,
         shopper,
+        subscriptions,
     )
 
-    shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
-    for module in (*shop, admin_auth, admin, admin_order_actions):
+    shop = (catalog, cart, checkout, market, payment, orders, subscriptions, klarna_callbacks)
+    for module in (*shop, admin_auth, admin, admin_order_actions, admin_subscriptions):
         app.register_blueprint(module.bp)
     graphql.init_app(app)
     shopper.init_app(app)

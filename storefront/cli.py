@@ -1,17 +1,23 @@
-"""Flask CLI commands: `flask --app storefront seed`, `klarna reconcile` and `admin create`."""
+"""Flask CLI commands: `flask --app storefront seed`, `klarna reconcile`, `admin create` and
+`subscriptions renew`."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from storefront.clock import utcnow
 from storefront.seed import seed_demo_data
 from storefront.services.admin_accounts import AccountRefused, create_admin
 from storefront.services.reconciliation import reconcile_orders
+from storefront.services.renewals import renew_due
 
 klarna_commands = AppGroup("klarna", help="Klarna order management.")
 admin_group = AppGroup("admin", help="Manage the admin area's accounts.")
+subscription_commands = AppGroup("subscriptions", help="Recurring payments with Klarna tokens.")
 
 
 @click.command("seed")
@@ -47,8 +53,27 @@ def create_admin_command(username: str, password: str) -> None:
     click.echo(f"Admin {username.strip()!r} created. Sign in at /admin/login.")
 
 
+@subscription_commands.command("renew")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    help="Charge the periods due by then (UTC; default: now). Safe to run again, or at once.",
+)
+def renew_command(until: datetime | None) -> None:
+    """Place the order of every subscription period due, each exactly once."""
+    moment = utcnow() if until is None else until.replace(tzinfo=UTC)
+    # Klarna's bodies carry absolute product and confirmation URLs: give them a host.
+    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost/"
+    with current_app.test_request_context("/", base_url=base_url):
+        report = renew_due(moment)
+    for outcome, count in sorted(report.counts.items()):
+        click.echo(f"{outcome}: {count}")
+    click.echo(f"Renewals due by {moment.isoformat()}: {sum(report.counts.values())} handled.")
+
+
 def init_app(app: Flask) -> None:
     """Register the storefront's CLI commands."""
     app.cli.add_command(seed_command)
     app.cli.add_command(klarna_commands)
     app.cli.add_command(admin_group)
+    app.cli.add_command(subscription_commands)

@@ -140,6 +140,8 @@ class AddToCartForm(ReturnToForm):
 
     sku = HiddenField(validators=[DataRequired("Choose a product.")])
     quantity = quantity_field()
+    # "" buys once; a storefront.plans code subscribes (the cart service checks it is offered).
+    plan = StringField(default="", validators=[Length(max=16)])
 
 
 class ChangeQuantityForm(ReturnToForm):

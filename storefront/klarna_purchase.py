@@ -10,7 +10,14 @@ https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/int
 from __future__ import annotations
 
 from storefront.addresses import PostalAddress
-from storefront.klarna.bodies import Address, OrderLine, Purchase, sales_tax_lines
+from storefront.klarna.bodies import (
+    Address,
+    OrderLine,
+    Purchase,
+    SubscriptionTerms,
+    sales_tax_lines,
+)
+from storefront.plans import Plan
 from storefront.pricing import LineKind, PricedLine, PricedOrder, price_order
 from storefront.snapshot import CheckoutSnapshot
 
@@ -34,7 +41,25 @@ def klarna_purchase(snapshot: CheckoutSnapshot) -> Purchase:
         lines=lines + sales_tax_lines(priced.sales_tax_minor),
         billing_address=None if billing is None else klarna_address(billing, snapshot),
         shipping_address=None if shipping is None else klarna_address(shipping, snapshot),
+        intent=purchase_intent(priced),
     )
+
+
+def purchase_intent(priced: PricedOrder) -> str:
+    """Klarna's `intent` for a cart: what is paid now, and whether a token is saved for later.
+
+    Only one-off goods: `buy`. Only subscriptions: `buy_and_tokenize` (the first delivery is
+    ordered now), or `tokenize` when nothing is paid today (free trials: no order at
+    checkout). One-off goods with subscriptions: `buy_and_default_tokenize`.
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+    """
+    goods = priced.goods_lines
+    subscribed = sum(1 for line in goods if line.plan)
+    if subscribed == 0:
+        return "buy"
+    if subscribed < len(goods):
+        return "buy_and_default_tokenize"
+    return "tokenize" if priced.total_minor == 0 else "buy_and_tokenize"
 
 
 def order_tax_amount(priced: PricedOrder) -> int:
@@ -59,6 +84,17 @@ def order_line(line: PricedLine, *, vat: bool) -> OrderLine:
         quantity_unit="pcs" if line.kind is LineKind.GOODS else "",
         product_url=line.product_url,
         image_url=line.image_url,
+        subscription=subscription_terms(line),
+    )
+
+
+def subscription_terms(line: PricedLine) -> SubscriptionTerms | None:
+    """Klarna's `subscription` of a line bought by subscription: its name and cadence."""
+    if not line.plan:
+        return None
+    plan = Plan.parse(line.plan)
+    return SubscriptionTerms(
+        name=line.name, interval=plan.interval.value, interval_count=plan.count
     )
 
 

@@ -17,11 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from storefront.extensions import db
 from storefront.markets import MARKETS, Market
 from storefront.models import Cart, CartLine, Coupon, Order, OrderStatus, Product, ProductPrice
+from storefront.plans import ONE_TIME
 from storefront.services.errors import (
     CartChanged,
     NotInCart,
     OrderBeingConfirmed,
     QuantityOutOfRange,
+    UnavailablePlan,
     UnknownMarket,
     UnknownProduct,
 )
@@ -109,8 +111,23 @@ def check_quantity(quantity: int) -> None:
         )
 
 
-def add_item(cart: Cart, sku: str, quantity: int) -> None:
-    """Add `quantity` of a product sold in the cart's market (adding to a line already there)."""
+def check_plan(product: Product, plan: str) -> None:
+    """Refuse a purchase option the product is not sold with (UnavailablePlan)."""
+    allowed = {p.code for p in product.offered_plans} | (
+        {ONE_TIME} if product.sold_one_time else set()
+    )
+    if plan not in allowed:
+        raise UnavailablePlan(
+            f"{product.name} is not sold that way; choose one of the options shown."
+        )
+
+
+def add_item(cart: Cart, sku: str, quantity: int, plan: str = ONE_TIME) -> None:
+    """Add `quantity` of a product sold in the cart's market (adding to a line already there).
+
+    `plan` is the shopper's choice, one-time or a subscription plan; a product is in a cart
+    once, so adding it again with another choice changes the line's choice.
+    """
     check_quantity(quantity)
     product = db.session.scalars(
         sa.select(Product)
@@ -119,9 +136,10 @@ def add_item(cart: Cart, sku: str, quantity: int) -> None:
     ).one_or_none()
     if product is None:
         raise UnknownProduct("That product does not exist or is not sold in your country.")
+    check_plan(product, plan)
     line = next((line for line in cart.lines if line.product_id == product.id), None)
     if line is None:
-        cart.lines.append(CartLine(product=product, quantity=quantity))
+        cart.lines.append(CartLine(product=product, quantity=quantity, plan=plan))
     elif line.quantity + quantity > MAX_QUANTITY:
         raise QuantityOutOfRange(
             f"You can have at most {MAX_QUANTITY} of {product.name} in your cart;"
@@ -129,6 +147,7 @@ def add_item(cart: Cart, sku: str, quantity: int) -> None:
         )
     else:
         line.quantity += quantity
+        line.plan = plan
     commit(cart)
 
 

@@ -55,6 +55,7 @@ def add() -> Response:
             current_or_new_cart(),
             form.sku.data,
             form.quantity.data,
+            form.plan.data or "",
             done="Added to your cart.",
         )
     if wants_json():

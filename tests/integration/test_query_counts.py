@@ -46,9 +46,10 @@ def queries_per_page(app: Flask, client: ShopClient) -> dict[str, int]:
 
 @pytest.fixture
 def thirty_products(seeded: Flask) -> list[str]:
-    """The 12 demo products plus 18 more, all sold in GB: 30 SKUs."""
+    """The demo products sold one-time plus enough more, all sold in GB: 30 SKUs."""
     with seeded.app_context():
-        for number in range(18):
+        one_time = db.select(Product.sku).where(Product.sold_one_time)
+        for number in range(30 - len(db.session.scalars(one_time).all())):
             product = Product(
                 sku=f"EXTRA-{number}",
                 slug=f"extra-{number}",
@@ -60,7 +61,7 @@ def thirty_products(seeded: Flask) -> list[str]:
             product.prices.append(ProductPrice(market="GB", unit_price_minor=100 + number))
             db.session.add(product)
         db.session.commit()
-        return list(db.session.scalars(db.select(Product.sku)))
+        return list(db.session.scalars(one_time))
 
 
 def test_cart_and_checkout_pages_query_count_does_not_grow_with_lines(
