@@ -12,7 +12,15 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from storefront import admin_login, cli, dev_panel, klarna_extension, security, shared_cache
+from storefront import (
+    admin_login,
+    cli,
+    dev_panel,
+    jsonapi,
+    klarna_extension,
+    security,
+    shared_cache,
+)
 from storefront.config import build_config
 from storefront.extensions import csrf, db, migrate
 from storefront.services import rate_limits
@@ -117,5 +125,6 @@ def register_blueprints(app: Flask) -> None:
     shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
     for module in (*shop, admin_auth, admin, admin_order_actions):
         app.register_blueprint(module.bp)
+    jsonapi.init_app(app)  # the JSON:API door, /oauth/token and /api
     shopper.init_app(app)
     errors.init_app(app)
