@@ -97,8 +97,13 @@ class JsonApi:
 
     def create_address(self, **changes: str) -> dict[str, Any]:
         """The market's approved persona's address."""
+        body = resource("addresses", self.address_attributes(changes))
+        return self.ok("POST", "/api/addresses", body, 201)
+
+    def address_attributes(self, changes: dict[str, str]) -> dict[str, str]:
+        """The market's approved persona's address as attributes, with `changes`."""
         email, phone, address = PERSONAS[self.market]
-        attributes = {
+        return {
             "first_name": address.given_name,
             "last_name": address.family_name,
             "line_1": address.street_address,
@@ -111,7 +116,6 @@ class JsonApi:
             "email": email,
             **changes,
         }
-        return self.ok("POST", "/api/addresses", resource("addresses", attributes), 201)
 
     def patch_order(self, order_id: str, attributes: dict[str, Any], **relationships: Any) -> dict:
         """Change an order."""
