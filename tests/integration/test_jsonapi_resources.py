@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from storefront.api_models import ApiClient
+from storefront.extensions import db
 from storefront.services import api_clients
 from tests.support.jsonapi import MEDIA_TYPE, JsonApi, get_token, new_client, resource
 from tests.support.live_server import LiveServer
@@ -454,3 +457,27 @@ def test_a_klarna_payment_is_read_and_unknown_ones_are_404(
     assert other.send("GET", f"/api/klarna_payments/{payment['id']}").status_code == 404
     gateway = api.ok("GET", "/api/payment_gateways/klarna")
     assert gateway["attributes"]["name"] == "Klarna Payments"
+
+
+# --- clients and caching ----------------------------------------------------------------------
+
+
+def test_the_cli_creates_a_client_whose_secret_is_stored_only_as_a_hash(seeded: Flask) -> None:
+    result = seeded.test_cli_runner().invoke(args=["api-client", "create", "--name", "Shop app"])
+    assert result.exit_code == 0, result.output
+    fields = dict(
+        line.split(":", 1) for line in result.output.splitlines() if line.startswith("client_")
+    )
+    client_id, secret = fields["client_id"].strip(), fields["client_secret"].strip()
+    with seeded.app_context():
+        stored = db.session.scalars(
+            sa.select(ApiClient).where(ApiClient.client_id == client_id)
+        ).one()
+        assert stored.name == "Shop app"
+        assert stored.secret_hash == api_clients.secret_hash(secret) != secret
+    assert get_token(seeded, "SE", (client_id, secret))
+
+
+def test_api_answers_are_never_cached(seeded: Flask) -> None:
+    response = JsonApi.for_market(seeded).send("POST", "/api/orders", resource("orders"))
+    assert response.headers["Cache-Control"] == "no-store"
