@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from werkzeug.datastructures import MIMEAccept
 
 from storefront.jsonapi.errors import ATTRIBUTES, MEDIA_TYPE, ApiProblem
 
@@ -26,13 +25,13 @@ def check_accept() -> None:
     accept = request.accept_mimetypes
     if not request.headers.get("Accept"):
         return
-    if not any(acceptable(accept, value, quality) for value, quality in accept):
+    if not any(acceptable(value, quality) for value, quality in accept):
         raise ApiProblem(
             406, "NOT_ACCEPTABLE", "Not acceptable", f"Accept {MEDIA_TYPE} to use this API."
         )
 
 
-def acceptable(accept: MIMEAccept, value: str, quality: float) -> bool:
+def acceptable(value: str, quality: float) -> bool:
     """Whether one Accept entry admits the JSON:API media type, unmodified."""
     return quality > 0 and value in ACCEPTABLE and ";" not in value
 

@@ -125,3 +125,20 @@ def test_an_order_cannot_be_edited_once_placed(seeded: Flask, emulator_server: L
     assert response.get_json()["errors"][0]["code"] == "ORDER_PLACED"
     items = api.ok("GET", f"/api/orders/{order_id}")["relationships"]["line_items"]["data"]
     assert len(items) == 1
+
+
+def test_an_order_klarna_reviews_is_placed_with_payment_status_pending(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    """fraud_status PENDING (Klarna's `+pend-accept-NN` shopper): placed, payment pending."""
+    api = JsonApi.for_market(seeded, "GB")
+    order_id = api.ready_order(email="customer+pend-accept-05@email.uk")
+    api.authorized(emulator_server, order_id)
+
+    placed = api.place(order_id)
+
+    assert placed.status_code == 200, placed.get_json()
+    order = placed.get_json()["data"]["attributes"]
+    assert (order["status"], order["payment_status"]) == ("placed", "pending")
+    with seeded.app_context():
+        assert db.session.scalars(sa.select(Order.status)).all() == [OrderStatus.ON_HOLD]

@@ -8,7 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from storefront.api_models import ApiOrder
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.klarna.bodies import authorize_data
@@ -123,9 +122,11 @@ class JsonApi:
         body["data"]["id"] = order_id
         return self.ok("PATCH", f"/api/orders/{order_id}", body)
 
-    def ready_order(self, items: tuple[tuple[str, int], ...] = (("TEE-ORG", 1),)) -> str:
-        """An order with items, the persona's email and address, and a shipping method."""
-        email = PERSONAS[self.market][0]
+    def ready_order(
+        self, items: tuple[tuple[str, int], ...] = (("TEE-ORG", 1),), email: str | None = None
+    ) -> str:
+        """An order with items, the persona's email (or `email`) and address, and shipping."""
+        email = email or PERSONAS[self.market][0]
         order_id = str(self.create_order(customer_email=email)["id"])
         for sku, quantity in items:
             self.add_line_item(order_id, sku, quantity)
@@ -175,8 +176,3 @@ class JsonApi:
         response = self.patch_klarna_payment(payment["id"], {"auth_token": token})
         assert response.status_code == 200, response.get_json()
         return str(payment["id"])
-
-
-def api_order(app: Flask, public_id: str) -> ApiOrder:
-    """The stored API order (in an app context the caller holds)."""
-    return db.session.query(ApiOrder).filter_by(public_id=public_id).one()
