@@ -549,9 +549,8 @@ def build_api_scene(app: Flask, emulator_server: LiveServer) -> ApiScene:
         "klarna_payments": tuple(payments),
         "customer_email": (persona_email, "x"),
         "coupon_code": (None, *(coupon["code"] for coupon in DEMO_COUPONS)),
-        "shipping_method": tuple(
-            {m.code for methods in SHIPPING_METHODS.values() for m in methods}
-        ),
+        # GB's methods first (the attacker's order is British), then other markets'.
+        "shipping_method": ("standard", "next_day", "pickup_point", "express"),
         "_place": (False, True),
         "_update": (True, False),
         "sku_code": tuple(product["sku"] for product in DEMO_PRODUCTS),
