@@ -17,6 +17,7 @@ from storefront import (
     cli,
     dev_panel,
     graphql,
+    jsonapi,
     klarna_extension,
     mail,
     security,
@@ -130,5 +131,6 @@ def register_blueprints(app: Flask) -> None:
     for module in (*shop, admin_auth, admin, admin_order_actions, admin_subscriptions):
         app.register_blueprint(module.bp)
     graphql.init_app(app)
+    jsonapi.init_app(app)  # the JSON:API door, /oauth/token and /api
     shopper.init_app(app)
     errors.init_app(app)

@@ -1,5 +1,5 @@
-"""Flask CLI commands: `flask --app storefront seed`, `klarna reconcile`, `admin create` and
-`subscriptions renew`."""
+"""Flask CLI commands: `flask --app storefront seed`, `klarna reconcile`, `admin create`,
+`subscriptions renew` and `api-client create` (the JSON:API door's clients)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from flask.cli import AppGroup
 from storefront.clock import utcnow
 from storefront.seed import seed_demo_data
 from storefront.services.admin_accounts import AccountRefused, create_admin
+from storefront.services.api_clients import create_client
 from storefront.services.reconciliation import reconcile_orders
 from storefront.services.renewals import renew_due
 
 klarna_commands = AppGroup("klarna", help="Klarna order management.")
 admin_group = AppGroup("admin", help="Manage the admin area's accounts.")
 subscription_commands = AppGroup("subscriptions", help="Recurring payments with Klarna tokens.")
+api_client_group = AppGroup("api-client", help="Manage the JSON:API door's clients.")
 
 
 @click.command("seed")
@@ -71,9 +73,20 @@ def renew_command(until: datetime | None) -> None:
     click.echo(f"Renewals due by {moment.isoformat()}: {sum(report.counts.values())} handled.")
 
 
+@api_client_group.command("create")
+@click.option("--name", default="API client", help="A name to recognise the client by.")
+def create_api_client_command(name: str) -> None:
+    """Create an API client; its secret is printed once here and stored only as a hash."""
+    new = create_client(name)
+    click.echo(f"client_id:     {new.client_id}")
+    click.echo(f"client_secret: {new.client_secret}")
+    click.echo("Keep the secret safe: it is not stored and cannot be shown again.")
+
+
 def init_app(app: Flask) -> None:
     """Register the storefront's CLI commands."""
     app.cli.add_command(seed_command)
     app.cli.add_command(klarna_commands)
     app.cli.add_command(admin_group)
     app.cli.add_command(subscription_commands)
+    app.cli.add_command(api_client_group)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, url_for
+from flask import (
+    Flask,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -10,6 +19,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from storefront.extensions import db
+from storefront.jsonapi.errors import error_response, http_problem, is_api_path
 from storefront.services.errors import OrderBeingConfirmed
 from storefront.services.rate_limits import RateLimited
 from storefront.views.responses import as_json, wants_json
@@ -57,7 +67,9 @@ def init_app(app: Flask) -> None:
         return redirect(order_page, 303)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if is_api_path(request.path):  # no route there: the API answers in its own format
+            return error_response([http_problem(error)])
         code = error.code or 500
         return render_template("errors/error.html", code=code, message=error.description), code
 
