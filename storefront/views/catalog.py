@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template
 
 from storefront.forms import AddToCartForm, storable
+from storefront.markets import Market
 from storefront.services import catalog, coupons
-from storefront.views.fragments import shared_fragment
-from storefront.views.shopper import current_market, today
+from storefront.services.catalog import PricedProduct
+from storefront.views.fragments import shared_fragment, shared_page
+from storefront.views.shopper import current_market, header_is_generic, today
 
 bp = Blueprint("catalog", __name__)
 
@@ -16,6 +20,11 @@ bp = Blueprint("catalog", __name__)
 def index() -> str:
     """Show the demo coupon codes and the products sold in the shopper's market."""
     market, day = current_market(), today()
+    return shared_page(header_is_generic(), (market.code, day), lambda: render_index(market, day))
+
+
+def render_index(market: Market, day: date) -> str:
+    """The home page, its coupons and products from the shared cache."""
     shelves = shared_fragment(
         "catalog/_shelves.html",
         (market.code, day),
@@ -34,9 +43,14 @@ def product(slug: str) -> str:
     found = catalog.find_product(slug, market) if storable(slug) else None
     if found is None:
         abort(404, description="We could not find that product in this country's shop.")
+    return shared_page(header_is_generic(), (market.code,), lambda: render_product(market, found))
+
+
+def render_product(market: Market, found: PricedProduct) -> str:
+    """A product's page, its body from the shared cache."""
     detail = shared_fragment(
         "catalog/_product_detail.html",
-        (market.code, slug),
+        (market.code, found.product.slug),
         lambda: {
             "market": market,
             "item": found,

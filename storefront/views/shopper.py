@@ -26,6 +26,7 @@ CART_KEY = "cart"
 MARKET_KEY = "market"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
+FLASHES_KEY = "_flashes"  # where Flask's flash() keeps messages until a page shows them
 
 
 def leave_database_out_of_header() -> None:
@@ -71,6 +72,14 @@ def in_memory(cart: Cart, token: str | None) -> bool:
         return False
     lines = [sa.inspect(line) for line in state.dict["lines"]]
     return all(line.persistent and "quantity" in line.dict for line in lines)
+
+
+def header_is_generic() -> bool:
+    """Whether the page header is the same as every new visitor's: no cart, no message.
+
+    Such a shopper's catalog pages can come whole from the shared cache (`shared_page`).
+    """
+    return not session.get(CART_KEY) and FLASHES_KEY not in session
 
 
 def editable_cart() -> Cart | None:
@@ -124,9 +133,7 @@ def init_app(app: Flask) -> None:
                 (market.code,),
                 lambda: {"market_form": ChangeMarketForm(formdata=None, market=market.code)},
             ),
-            "cart_item_count": None
-            if g.get("header_without_database")
-            else cart_item_count(),
+            "cart_item_count": None if g.get("header_without_database") else cart_item_count(),
         }
 
     @app.template_filter("money")
