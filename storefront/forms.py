@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
+from storefront.form_rendering import FastInputs
 from storefront.klarna import address_rules
 from storefront.markets import MARKETS, Market
 from storefront.sales_tax import US_STATES
@@ -98,6 +99,8 @@ class ShopForm(FlaskForm):
     object would raise, all answered with a 500. The shop's pages post forms (checkout.js
     sends FormData), so anything else is an empty form and fails validation as one.
     """
+
+    Meta = FastInputs
 
     def __init__(self, formdata: Any = FROM_REQUEST, **kwargs: Any) -> None:
         if formdata is FROM_REQUEST:
@@ -178,6 +181,8 @@ class ChangeMarketForm(ShopForm):
 
 class AddressForm(Form):
     """One postal address; checked against Klarna's rules by DetailsForm."""
+
+    Meta = FastInputs
 
     given_name = StringField(
         "First name", filters=[strip], render_kw={"autocomplete": "given-name"}

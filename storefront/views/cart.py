@@ -37,8 +37,6 @@ def show() -> str:
         "cart/show.html",
         cart=cart,
         overview=overview,
-        quantity_form=ChangeQuantityForm(formdata=None),
-        action_form=ActionForm(formdata=None),
         coupon_form=ApplyCouponForm(formdata=None),
     )
 

@@ -131,8 +131,6 @@ def page_context(
         "page": page,
         "edit_blueprint": "payment",
         "return_to": url_for("payment.show"),
-        "quantity_form": ChangeQuantityForm(formdata=None),
-        "action_form": ActionForm(formdata=None),
         "coupon_form": ApplyCouponForm(formdata=None),
         "shipping_form": ShippingForm(
             checkout.shipping_options(overview.priced),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, g, session
 
 from storefront import i18n
@@ -29,6 +30,7 @@ MARKET_KEY = "market"
 LANGUAGE_KEY = "language"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
+FLASHES_KEY = "_flashes"  # where Flask's flash() keeps messages until a page shows them
 
 
 def leave_database_out_of_header() -> None:
@@ -55,8 +57,41 @@ def remember_market(market: Market) -> None:
 
 
 def current_cart(*, for_update: bool = False) -> Cart | None:
-    """The session's cart, if it has one."""
-    return carts.find_cart(session.get(CART_KEY), for_update=for_update)
+    """The session's cart, if it has one (kept for the header's count: `cart_item_count`)."""
+    cart = carts.find_cart(session.get(CART_KEY), for_update=for_update)
+    g.shopper_cart = cart
+    return cart
+
+
+def cart_item_count() -> int:
+    """The header's item count: from the cart this request loaded, else one query.
+
+    A cart whose lines are in memory (not expired by a commit) is counted there, so a page that
+    shows the cart pays no query for the header; nothing is lazily loaded here (that would
+    cost a query per line).
+    """
+    token = session.get(CART_KEY)
+    cart = g.get("shopper_cart")
+    if cart is not None and in_memory(cart, token):
+        return sum(line.quantity for line in cart.lines)
+    return carts.item_count(token)
+
+
+def in_memory(cart: Cart, token: str | None) -> bool:
+    """Whether the session's cart and its lines' quantities can be read without any SQL."""
+    state = sa.inspect(cart)
+    if not state.persistent or state.dict.get("token") != token or "lines" not in state.dict:
+        return False
+    lines = [sa.inspect(line) for line in state.dict["lines"]]
+    return all(line.persistent and "quantity" in line.dict for line in lines)
+
+
+def header_is_generic() -> bool:
+    """Whether the page header is the same as every new visitor's: no cart, no message.
+
+    Such a shopper's catalog pages can come whole from the shared cache (`shared_page`).
+    """
+    return not session.get(CART_KEY) and FLASHES_KEY not in session
 
 
 def editable_cart() -> Cart | None:
@@ -111,9 +146,7 @@ def init_app(app: Flask) -> None:
                 (market.code,),
                 lambda: {"market_form": ChangeMarketForm(formdata=None, market=market.code)},
             ),
-            "cart_item_count": None
-            if g.get("header_without_database")
-            else carts.item_count(session.get(CART_KEY)),
+            "cart_item_count": None if g.get("header_without_database") else cart_item_count(),
         }
 
     @app.template_filter("money")
