@@ -176,7 +176,7 @@ def test_a_plan_the_product_is_not_sold_with_is_refused_and_changes_nothing(
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
 
 
-def test_a_free_trial_klarna_would_not_tokenize_keeps_the_cart_to_pay_again(
+def test_a_free_trial_whose_token_answer_is_lost_gets_its_token_by_asking_again(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
     switch_market(client, "GB")
@@ -184,12 +184,8 @@ def test_a_free_trial_klarna_would_not_tokenize_keeps_the_cart_to_pay_again(
     complete_checkout(client, "GB")
     state = widget_state(client.get("/checkout/payment"))
     add_fault(emulator_server, "create_customer_token", drop_answer=True)
-    refused = place(client, state, authorize(emulator_server, state)["authorization_token"])
-    assert refused.headers["Location"] == "/checkout/payment"
-    assert "nothing has been charged" in client.get(refused.headers["Location"]).get_data(True)
-    assert ledger(seeded)["subscriptions"] == []  # released: nothing was bought
-    state = widget_state(client.get("/checkout/payment"))
-    again = place(client, state, authorize(emulator_server, state)["authorization_token"])
-    assert again.headers["Location"].startswith("/subscriptions/")
+    placed = place(client, state, authorize(emulator_server, state)["authorization_token"])
+    # Klarna made the token, the answer was lost: the identical request gets the same token.
+    assert placed.headers["Location"].startswith("/subscriptions/")
     [subscription] = ledger(seeded)["subscriptions"]
     assert subscription["status"] == "active"
