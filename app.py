@@ -38,6 +38,7 @@ from storefront.klarna.sdk import SDK_PATH
 
 if TYPE_CHECKING:
     from storefront.services.admin_accounts import DemoLogin
+    from storefront.services.api_clients import NewClient
 
 INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
@@ -153,7 +154,9 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
 
 
-def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGIServer], DemoLogin]:
+def start(
+    args: argparse.Namespace, control_token: str
+) -> tuple[list[BaseWSGIServer], DemoLogin, NewClient]:
     """Bind the storefront and the emulator (offline); migrate and seed; the servers and login."""
     from klarna_emulator import create_app as create_emulator
     from klarna_emulator.config import allowed_hosts_for
@@ -189,7 +192,7 @@ def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGISe
                 KLARNA_TEST_DATA=True,  # the payment page lists the emulator's test shoppers
             )
         app = create_app(defaults=defaults)
-        admin = prepare_database(app)
+        admin, api_client = prepare_database(app)
         servers = [serve(shop_socket, app)]
         if offline:
             # The credentials the shop validated are the ones the emulator accepts. The shop never
@@ -203,16 +206,17 @@ def start(args: argparse.Namespace, control_token: str) -> tuple[list[BaseWSGISe
                 ALLOWED_HOSTS=allowed_hosts_for(args.emulator_host),
             )
             servers.append(serve(emulator_socket, create_emulator(emulator_config)))
-    return servers, admin
+    return servers, admin, api_client
 
 
-def prepare_database(app: Any) -> DemoLogin:
-    """Apply the migrations, seed the demo catalog, and give the demo admin a new password."""
+def prepare_database(app: Any) -> tuple[DemoLogin, NewClient]:
+    """Migrate, seed the demo catalog, give the demo admin a new password, add an API client."""
     from flask_migrate import upgrade
     from sqlalchemy.exc import OperationalError
 
     from storefront.seed import seed_demo_data
     from storefront.services.admin_accounts import reset_demo_admin
+    from storefront.services.api_clients import create_client
 
     with app.app_context():
         try:
@@ -221,8 +225,10 @@ def prepare_database(app: Any) -> DemoLogin:
             reason = str(error.orig).strip().splitlines()[0]
             raise ConfigError("DATABASE_URL", f"cannot open the database ({reason})") from None
         seed_demo_data()
-        # Demo mode only (production creates no account): shown once at start, never stored.
-        return reset_demo_admin()
+        # Demo mode only (production creates no account or client): the admin's password and
+        # the API client's secret are printed once at start for trying the shop, never logged
+        # or stored as given. In production, `flask api-client create` prints a secret once.
+        return reset_demo_admin(), create_client("Demo client (app.py)")
 
 
 class ReadableLog(logging.Formatter):
@@ -267,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     control_token = os.environ.get("EMULATOR_CONTROL_TOKEN") or secrets.token_urlsafe(16)
     try:
-        servers, admin = start(args, control_token)
+        servers, admin, api_client = start(args, control_token)
     except ConfigError as error:
         print(f"app.py: configuration error: {error}", file=sys.stderr)
         return 2
@@ -277,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     shop_url = f"http://{url_host(args.host)}:{storefront.port}/"
     print(f"Storefront:      {shop_url}", flush=True)
     print(f"Admin:           {shop_url}admin/ ({admin.username} / {admin.password})", flush=True)
+    print(
+        f"JSON:API:        {shop_url}api/ (demo client, shown in demo mode only:"
+        f" client_id {api_client.client_id}, client_secret {api_client.client_secret})",
+        flush=True,
+    )
     for server in others:
         print(f"Klarna emulator: http://{url_host(args.emulator_host)}:{server.port}/", flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -17,6 +17,7 @@ from storefront import (
     cli,
     dev_panel,
     graphql,
+    jsonapi,
     klarna_extension,
     mail,
     security,
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         admin_auth,
         admin_order_actions,
+        admin_subscriptions,
         cart,
         catalog,
         checkout,
@@ -122,11 +124,13 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payment,
         shopper,
+        subscriptions,
     )
 
-    shop = (catalog, cart, checkout, market, payment, orders, klarna_callbacks)
-    for module in (*shop, admin_auth, admin, admin_order_actions):
+    shop = (catalog, cart, checkout, market, payment, orders, subscriptions, klarna_callbacks)
+    for module in (*shop, admin_auth, admin, admin_order_actions, admin_subscriptions):
         app.register_blueprint(module.bp)
     graphql.init_app(app)
+    jsonapi.init_app(app)  # the JSON:API door, /oauth/token and /api
     shopper.init_app(app)
     errors.init_app(app)

@@ -2,12 +2,14 @@
 
 US prices are net of sales tax; GB, DE and SE prices include VAT, as shoppers there expect.
 Tax classes are storefront.markets.TaxClass values; each market maps them to its own rates.
+Subscription products list their plans (storefront.plans codes, e.g. "WEEK:2"); `one_time`
+says whether they are also sold once, `free_trial` that the first delivery costs nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from storefront.i18n import N_
 
@@ -23,6 +25,9 @@ class ProductSeed(TypedDict):
     tax_class: str
     image: str
     prices: dict[str, int]
+    plans: NotRequired[str]  # space-separated plan codes; absent: not sold by subscription
+    one_time: NotRequired[bool]  # also sold once (default True)
+    free_trial: NotRequired[bool]  # the first delivery of a subscription is free
 
 
 DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
@@ -125,6 +130,7 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         tax_class="food",
         image="img/products/coffee.svg",
         prices={"US": 1650, "GB": 1350, "DE": 1590, "SE": 16900},
+        plans="WEEK:2 WEEK:4",
     ),
     ProductSeed(
         sku="HNY-WLD",
@@ -145,6 +151,31 @@ DEMO_PRODUCTS: tuple[ProductSeed, ...] = (
         tax_class="confectionery",
         image="img/products/chocolate.svg",
         prices={"US": 550, "GB": 450, "DE": 499, "SE": 4900},
+    ),
+    ProductSeed(
+        sku="MAG-FLD",
+        slug="field-journal-magazine",
+        name="Field Journal (monthly magazine)",
+        description="Walks, recipes and makers from the north, in print every month.",
+        category="Books",
+        tax_class="books",
+        image="img/products/magazine.svg",
+        prices={"US": 900, "GB": 700, "DE": 850, "SE": 8900},
+        plans="MONTH:1",
+        one_time=False,
+    ),
+    ProductSeed(
+        sku="TEA-CLUB",
+        slug="tea-club-box",
+        name="Tea Club Box",
+        description="Three loose-leaf teas a month. Your first box is free.",
+        category="Pantry",
+        tax_class="food",
+        image="img/products/tea.svg",
+        prices={"US": 2400, "GB": 1900, "DE": 2200, "SE": 22900},
+        plans="MONTH:1",
+        one_time=False,
+        free_trial=True,
     ),
 )
 

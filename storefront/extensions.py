@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound here and bound to the app in `create_app` with `init_app`."""
+"""Flask extensions, created unbound here and bound to the app in `create_app` with `init_app`,
+and the one session helper they need (a commit that keeps what it read)."""
 
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,24 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def commit(*, keep_loaded: bool = False) -> None:
+    """Commit the session's transaction; `keep_loaded` keeps the loaded objects as they are.
+
+    A commit normally expires every loaded object, so the next read of any attribute queries
+    again: right when others may change the rows next. A request that only renders what it
+    read (and wrote) before the commit can keep it and save those queries.
+    """
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
 # The admin area's sign-in; configured in storefront/admin_login.py.

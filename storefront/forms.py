@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from storefront import addresses
 from storefront.addresses import PostalAddress
+from storefront.form_rendering import FastInputs
 from storefront.i18n import LANGUAGE_NAMES, LANGUAGES, country_name
 from storefront.klarna import address_rules
 from storefront.markets import MARKETS, Market
@@ -105,6 +106,8 @@ class ShopForm(FlaskForm):
     sends FormData), so anything else is an empty form and fails validation as one.
     """
 
+    Meta = FastInputs
+
     def __init__(self, formdata: Any = FROM_REQUEST, **kwargs: Any) -> None:
         if formdata is FROM_REQUEST:
             formdata = request.form if request.method in SUBMIT_METHODS else None
@@ -146,6 +149,8 @@ class AddToCartForm(ReturnToForm):
 
     sku = HiddenField(validators=[DataRequired(lazy_gettext("Choose a product."))])
     quantity = quantity_field()
+    # "" buys once; a storefront.plans code subscribes (the cart service checks it is offered).
+    plan = StringField(default="", validators=[Length(max=16)])
 
 
 class ChangeQuantityForm(ReturnToForm):
@@ -193,6 +198,8 @@ class ChangeLanguageForm(ShopForm):
 
 class AddressForm(Form):
     """One postal address; checked against Klarna's rules by DetailsForm."""
+
+    Meta = FastInputs
 
     given_name = StringField(
         lazy_gettext("First name"), filters=[strip], render_kw={"autocomplete": "given-name"}

@@ -10,9 +10,16 @@ https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/int
 from __future__ import annotations
 
 from storefront.addresses import PostalAddress
-from storefront.klarna.bodies import Address, OrderLine, Purchase, sales_tax_lines
+from storefront.klarna.bodies import (
+    Address,
+    OrderLine,
+    Purchase,
+    SubscriptionTerms,
+    sales_tax_lines,
+)
 from storefront.klarna.preflight import COUNTRIES
 from storefront.markets import Market
+from storefront.plans import Plan
 from storefront.pricing import LineKind, PricedLine, PricedOrder, price_order
 from storefront.snapshot import CheckoutSnapshot
 
@@ -40,6 +47,7 @@ def klarna_purchase(snapshot: CheckoutSnapshot, language: str | None = None) -> 
         lines=lines + sales_tax_lines(priced.sales_tax_minor),
         billing_address=None if billing is None else klarna_address(billing, snapshot),
         shipping_address=None if shipping is None else klarna_address(shipping, snapshot),
+        intent=purchase_intent(priced),
     )
 
 
@@ -56,6 +64,23 @@ def klarna_locale(market: Market, language: str | None) -> str:
     wanted = f"{language}-{market.country}"
     _currency, locales = COUNTRIES[market.country]
     return wanted if wanted in locales else market.locale
+
+
+def purchase_intent(priced: PricedOrder) -> str:
+    """Klarna's `intent` for a cart: what is paid now, and whether a token is saved for later.
+
+    Only one-off goods: `buy`. Only subscriptions: `buy_and_tokenize` (the first delivery is
+    ordered now), or `tokenize` when nothing is paid today (free trials: no order at
+    checkout). One-off goods with subscriptions: `buy_and_default_tokenize`.
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+    """
+    goods = priced.goods_lines
+    subscribed = sum(1 for line in goods if line.plan)
+    if subscribed == 0:
+        return "buy"
+    if subscribed < len(goods):
+        return "buy_and_default_tokenize"
+    return "tokenize" if priced.total_minor == 0 else "buy_and_tokenize"
 
 
 def order_tax_amount(priced: PricedOrder) -> int:
@@ -80,6 +105,17 @@ def order_line(line: PricedLine, *, vat: bool) -> OrderLine:
         quantity_unit="pcs" if line.kind is LineKind.GOODS else "",
         product_url=line.product_url,
         image_url=line.image_url,
+        subscription=subscription_terms(line),
+    )
+
+
+def subscription_terms(line: PricedLine) -> SubscriptionTerms | None:
+    """Klarna's `subscription` of a line bought by subscription: its name and cadence."""
+    if not line.plan:
+        return None
+    plan = Plan.parse(line.plan)
+    return SubscriptionTerms(
+        name=line.name, interval=plan.interval.value, interval_count=plan.count
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import Model
 from storefront.order_status import ORDER_TRANSITIONS, InvalidTransition, OrderStatus
+from storefront.plans import Plan, parse_plans
 from storefront.pricing import LineKind
 
 
@@ -25,10 +26,20 @@ class Product(Model):
     category: Mapped[str] = mapped_column(sa.String(64), index=True)
     tax_class: Mapped[str] = mapped_column(sa.String(32))
     image: Mapped[str] = mapped_column(sa.String(200))
+    # Subscription plans offered (storefront.plans codes, space-separated); "" for none.
+    plans: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    sold_one_time: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A subscription's first delivery is free (nothing to pay at checkout).
+    free_trial: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     prices: Mapped[list[ProductPrice]] = relationship(
         back_populates="product", cascade="all, delete-orphan"
     )
+
+    @property
+    def offered_plans(self) -> tuple[Plan, ...]:
+        """The subscription plans the product is sold with (none: one-time only)."""
+        return parse_plans(self.plans or "")
 
 
 class ProductPrice(Model):
@@ -118,6 +129,8 @@ class CartLine(Model):
     cart_id: Mapped[int] = mapped_column(sa.ForeignKey("cart.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"))
     quantity: Mapped[int]
+    # The shopper's choice: storefront.plans.ONE_TIME ("") or a plan code of the product.
+    plan: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -202,9 +215,10 @@ class Order(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(16), unique=True)
     payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id"), unique=True)
-    klarna_session_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # None for a subscription renewal: a token order has no session or authorization.
+    klarna_session_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Kept while the order is placed, to send create order again or cancel the authorization.
-    klarna_authorization_token: Mapped[str] = mapped_column(sa.String(255))
+    klarna_authorization_token: Mapped[str | None] = mapped_column(sa.String(255))
     # The exact create-order body sent with that token: an answer that got lost is recovered by
     # sending the identical request again, which Klarna answers with the order it made.
     klarna_order_request: Mapped[dict | None] = mapped_column(sa.JSON)
@@ -218,8 +232,7 @@ class Order(Model):
     shipping_method: Mapped[str | None] = mapped_column(sa.String(32))  # a ShippingMethod code
     # When the confirmation e-mail was handed to the mail backend: set once, by one attempt.
     confirmation_mailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # The shop language the shopper placed it in (its e-mail's); None: placed before 0013.
-    language: Mapped[str | None] = mapped_column(sa.String(8))
+    language: Mapped[str | None] = mapped_column(sa.String(8))  # the shopper's, for its e-mail
     status: Mapped[str] = mapped_column(sa.String(16))  # an OrderStatus
     market: Mapped[str] = mapped_column(sa.String(2))
     currency: Mapped[str] = mapped_column(sa.String(3))

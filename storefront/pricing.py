@@ -56,6 +56,7 @@ class PricedLine:
     tax_minor: int = 0  # the VAT included in total_minor; always 0 in the US
     product_url: str = ""
     image_url: str = ""
+    plan: str = ""  # goods bought by subscription: the storefront.plans code
 
     @property
     def subtotal_minor(self) -> int:
@@ -170,12 +171,19 @@ def price_order(snapshot: CheckoutSnapshot) -> PricedOrder:
             rate_bp=rate_of(item.tax_class),
             product_url=item.product_url,
             image_url=item.image_url,
+            plan=item.plan,
         )
         for item, discount in zip(snapshot.items, discounts, strict=True)
     ]
     goods_by_rate = _sum_by_rate((line.tax_rate_bp, line.total_minor) for line in goods)
+    # Free first deliveries alone ship free: a trial costs nothing today.
+    trial_only = bool(snapshot.items) and all(item.free_trial for item in snapshot.items)
     shipping = _shipping_lines(
-        market, snapshot.shipping_method, goods_by_rate, rate_of(TaxClass.STANDARD), applied
+        market,
+        None if trial_only else snapshot.shipping_method,
+        goods_by_rate,
+        rate_of(TaxClass.STANDARD),
+        applied,
     )
     if market.prices_include_tax:
         taxes = _sum_by_rate((line.tax_rate_bp, line.tax_minor) for line in goods + shipping)

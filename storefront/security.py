@@ -79,8 +79,9 @@ def refuse_unnamed_form_fields() -> None:
 
 
 # Page areas that show a shopper's name, addresses or order: never stored by a browser or a
-# shared cache, so the next user of the computer cannot page back to them.
-PERSONAL_BLUEPRINTS = frozenset({"checkout", "payment", "orders", "admin", "admin_auth"})
+# shared cache, so the next user of the computer cannot page back to them. The JSON:API door
+# (`api`) answers with customers' addresses and tokens: no cache keeps those either.
+PERSONAL_BLUEPRINTS = frozenset({"checkout", "payment", "orders", "admin", "admin_auth", "api"})
 
 # Browsers keep to HTTPS for a year once they have seen this over HTTPS.
 HSTS = "max-age=31536000"

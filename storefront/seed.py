@@ -21,6 +21,9 @@ def seed_demo_data() -> int:
             created += 1
         for field in ("slug", "name", "description", "category", "tax_class", "image"):
             setattr(product, field, seed[field])
+        product.plans = seed.get("plans", "")
+        product.sold_one_time = seed.get("one_time", True)
+        product.free_trial = seed.get("free_trial", False)
         prices = {price.market: price for price in product.prices}
         for market, unit_price_minor in seed["prices"].items():
             if market in prices:

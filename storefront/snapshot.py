@@ -26,6 +26,8 @@ class LineItem:
     quantity: int
     product_url: str = ""
     image_url: str = ""
+    plan: str = ""  # a storefront.plans code, or "" (storefront.plans.ONE_TIME) for a one-off
+    free_trial: bool = False  # a subscription's free first delivery, priced 0
 
 
 @dataclass(frozen=True)

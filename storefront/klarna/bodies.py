@@ -26,6 +26,15 @@ CUSTOMER_KEYS = ("billing_address", "shipping_address")
 
 
 @dataclass(frozen=True)
+class SubscriptionTerms:
+    """Klarna's `subscription` of an order line: what recurs and how often."""
+
+    name: str
+    interval: str  # "DAY", "WEEK", "MONTH" or "YEAR"
+    interval_count: int
+
+
+@dataclass(frozen=True)
 class OrderLine:
     """One Klarna order line; `total_minor` is after the discount and includes any VAT."""
 
@@ -41,6 +50,7 @@ class OrderLine:
     quantity_unit: str = ""
     product_url: str = ""
     image_url: str = ""
+    subscription: SubscriptionTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,9 @@ class Purchase:
     lines: tuple[OrderLine, ...]
     billing_address: Address | None = None
     shipping_address: Address | None = None
+    # Klarna's `intent`: "buy", or a tokenizing one ("tokenize", "buy_and_tokenize",
+    # "buy_and_default_tokenize") that also saves the payment method as a customer token.
+    intent: str = "buy"
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,12 @@ def order_line_json(line: OrderLine) -> dict[str, Any]:
         "image_url": line.image_url,
     }
     klarna_line.update({name: value for name, value in optional.items() if value})
+    if line.subscription is not None:
+        klarna_line["subscription"] = {
+            "name": line.subscription.name,
+            "interval": line.subscription.interval,
+            "interval_count": line.subscription.interval_count,
+        }
     return klarna_line
 
 
@@ -171,7 +190,7 @@ def sales_tax_lines(sales_tax_minor: int) -> tuple[OrderLine, ...]:
 
 
 def session_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any]:
-    """Create and update session: the cart without personal data, for a one-off purchase.
+    """Create and update session: the cart without personal data, with the purchase's intent.
 
     Klarna recommends keeping personal data out of the session and giving it to authorize()
     (https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-2-checkout);
@@ -183,7 +202,7 @@ def session_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any
     """
     return {
         **purchase_body(purchase),
-        "intent": "buy",
+        "intent": purchase.intent,
         "merchant_reference1": merchant.order_number,
         "merchant_urls": {"authorization": merchant.authorization_url, **order_urls(merchant)},
     }
@@ -201,6 +220,39 @@ def order_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any]:
         **purchase_body(purchase, include_customer=True),
         "merchant_reference1": merchant.order_number,
         "merchant_urls": order_urls(merchant),
+    }
+
+
+def customer_token_body(purchase: Purchase, description: str) -> dict[str, Any]:
+    """Generate a customer token: market, billing address and what the token is for.
+
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+    """
+    body: dict[str, Any] = {
+        "purchase_country": purchase.country,
+        "purchase_currency": purchase.currency,
+        "locale": purchase.locale,
+        "description": description[:255],
+        "intended_use": "SUBSCRIPTION",
+    }
+    if purchase.billing_address is not None:
+        body["billing_address"] = address_json(purchase.billing_address)
+    return body
+
+
+def token_order_body(purchase: Purchase, merchant: MerchantContext) -> dict[str, Any]:
+    """Charge a customer token (a renewal): the lines, amounts and where the goods go.
+
+    The token fixes the country and billing address, so only the shipping address is sent.
+    Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-3-create-an-order
+    """
+    body = purchase_body(purchase, include_customer=True)
+    body.pop("purchase_country")
+    body.pop("billing_address", None)
+    return {
+        **body,
+        "merchant_reference1": merchant.order_number,
+        "merchant_urls": {"confirmation": merchant.confirmation_url},
     }
 
 

@@ -68,6 +68,12 @@ COUNTRIES: dict[str, tuple[str, frozenset[str]]] = {
     )
 }
 REGION_REQUIRED = frozenset({"US", "AU"})
+# Klarna's session intents; all but `buy` save the payment method as a customer token and
+# need the `subscription` object on the lines they tokenize for.
+# https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/integrate-via-sdk/step-1-initiate-a-payment
+INTENTS = frozenset({"buy", "tokenize", "buy_and_tokenize", "buy_and_default_tokenize"})
+TOKENIZING_INTENTS = INTENTS - {"buy"}
+SUBSCRIPTION_INTERVALS = frozenset({"DAY", "WEEK", "MONTH", "YEAR"})
 
 
 class PreflightError(ValueError):
@@ -109,6 +115,7 @@ def payload_problems(payload: Mapping[str, Any]) -> list[str]:
     ]
     # The order's sums only mean something once every line is sound.
     problems += broken_lines or _order_sum_problems(payload, lines)
+    problems += intent_problems(payload, lines)
     for name in ("billing_address", "shipping_address"):
         if name in payload:
             country = payload["purchase_country"]
@@ -150,6 +157,29 @@ def line_problems(line: Any) -> list[str]:
     return problems
 
 
+def intent_problems(payload: Mapping[str, Any], lines: list[Any]) -> list[str]:
+    """A known `intent`; a tokenizing one needs at least one line with a `subscription`."""
+    if "intent" not in payload:
+        return []
+    intent = payload["intent"]
+    if intent not in INTENTS:
+        return [f"intent: must be one of {', '.join(sorted(INTENTS))}"]
+    subscribed = any(isinstance(line, Mapping) and "subscription" in line for line in lines)
+    if intent in TOKENIZING_INTENTS and not subscribed:
+        return [f"order_lines: intent {intent} needs a line with a subscription"]
+    return []
+
+
+def is_subscription(value: Any) -> bool:
+    """Klarna's `subscription`: name 1..255, interval DAY|WEEK|MONTH|YEAR, interval_count >= 1."""
+    return (
+        isinstance(value, Mapping)
+        and _is_text(value.get("name"), 1, 255)
+        and value.get("interval") in SUBSCRIPTION_INTERVALS
+        and _is_int(value.get("interval_count"), minimum=1)
+    )
+
+
 def tax_within_tolerance(total_amount: int, tax_rate: int, total_tax_amount: int) -> bool:
     """Klarna's per-line rule: tax within ±1 of total - total * 10000 / (10000 + tax_rate).
 
@@ -174,6 +204,7 @@ def _line_field_problems(line: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("total_tax_amount", False, _is_int, "must be a whole number"),
         ("product_url", False, lambda v: _is_text(v, 0, 1024), "must be at most 1024 chars"),
         ("image_url", False, lambda v: _is_text(v, 0, 1024), "must be at most 1024 chars"),
+        ("subscription", False, is_subscription, "must be {name, interval, interval_count}"),
     ]
     problems = []
     for name, required, is_valid, reason in checks:

@@ -14,6 +14,7 @@ from storefront.catalog_data import PRODUCT_TEXTS
 from storefront.extensions import db
 from storefront.markets import Market
 from storefront.models import Product, ProductPrice
+from storefront.plans import Plan, parse_plans
 from storefront.shared_cache import shared_cache
 
 
@@ -27,6 +28,14 @@ class CatalogProduct:
     description: str
     category: str
     image: str
+    plans: str = ""  # storefront.plans codes, space-separated: sold by subscription
+    sold_one_time: bool = True
+    free_trial: bool = False
+
+    @property
+    def offered_plans(self) -> tuple[Plan, ...]:
+        """The subscription plans offered (none: one-time only)."""
+        return parse_plans(self.plans)
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ def read_products(market: Market) -> tuple[PricedProduct, ...]:
                 description=product.description,
                 category=product.category,
                 image=product.image,
+                plans=product.plans,
+                sold_one_time=product.sold_one_time,
+                free_trial=product.free_trial,
             ),
             price,
         )

@@ -21,7 +21,7 @@ from storefront.extensions import db
 from storefront.i18n import country_name
 from storefront.klarna import address_rules
 from storefront.markets import MARKETS, TaxClass
-from storefront.models import AddressKind, Cart, CartAddress, Coupon, ProductPrice
+from storefront.models import AddressKind, Cart, CartAddress, CartLine, Coupon, ProductPrice
 from storefront.pricing import PricedOrder, price_order
 from storefront.services.coupons import MAX_CODE_LENGTH, coupon_terms, is_valid_on
 from storefront.services.errors import (
@@ -84,10 +84,13 @@ def checkout_snapshot(cart: Cart, *, today: date) -> CheckoutSnapshot:
             sku=line.product.sku,
             name=line.product.name,
             tax_class=TaxClass(line.product.tax_class),
-            unit_price_minor=prices[line.product_id],
+            # A free trial's first delivery costs nothing; renewals pay the price.
+            unit_price_minor=0 if trial(line) else prices[line.product_id],
             quantity=line.quantity,
             product_url=absolute_url("catalog.product", slug=line.product.slug),
             image_url=absolute_url("static", filename=line.product.image),
+            plan=line.plan,
+            free_trial=trial(line),
         )
         # A product whose price in this market was withdrawn cannot be sold; leave it out.
         for line in cart.lines
@@ -105,6 +108,11 @@ def checkout_snapshot(cart: Cart, *, today: date) -> CheckoutSnapshot:
         billing_address=billing,
         shipping_address=shipping,
     )
+
+
+def trial(line: CartLine) -> bool:
+    """Whether a cart line is the free first delivery of a subscription."""
+    return bool(line.plan) and line.product.free_trial
 
 
 def checkout_overview(cart: Cart, *, today: date) -> CheckoutOverview:

@@ -55,6 +55,10 @@ class UnknownProduct(ShopError):
     """No such product, or none sold in the cart's market."""
 
 
+class UnavailablePlan(ShopError):
+    """A purchase option (one-time, or a subscription plan) the product is not sold with."""
+
+
 class QuantityOutOfRange(ShopError):
     """A quantity outside 1..99, or an add that would take a line past 99."""
 

@@ -37,7 +37,7 @@ from storefront.services.klarna_session import (
 )
 from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.order_lookup import find_payment
-from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, place_order
+from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, Subscribed, place_order
 from storefront.services.payments import existing_payment
 
 # A Klarna payment method category is offered as the payment method "klarna_<identifier>".
@@ -143,6 +143,8 @@ def place_headless_order(cart: Cart, *, today: date) -> str:
     except AuthorizeAgain:
         forget_selection(cart_id)
         raise
+    if isinstance(placement, Subscribed):
+        return placement.order_number  # a free trial: subscriptions and a token, no order
     if placement.order.status == OrderStatus.REJECTED:
         raise PaymentDeclined(DECLINED_MESSAGE)
     return placement.order.number

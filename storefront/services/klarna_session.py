@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from storefront.clock import as_utc, utcnow
-from storefront.extensions import db
+from storefront.extensions import commit, db
 from storefront.klarna.bodies import (
     Purchase,
     authorize_data,
@@ -135,8 +135,9 @@ def start_payment(cart: Cart, *, today: date, language: str | None = None) -> Pa
     purchase = klarna_purchase(overview.snapshot, language)
     declined = still_declined(payment, decline_key(overview.snapshot))
     plan = None if declined else plan_session(payment, overview.snapshot, purchase)
-    # End the transaction, with its row locks and connection, before Klarna is called.
-    db.session.commit()
+    # End the transaction, with its row locks and connection, before Klarna is called; with
+    # no call to make, what it read stays loaded: the page renders it without a reload.
+    commit(keep_loaded=plan is None)
     if plan is not None:
         sync_session(plan)
     return PaymentPage(

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
 from storefront.i18n import market_language
-from storefront.klarna.bodies import order_body, purchase_fingerprint
+from storefront.klarna.bodies import Purchase, order_body, purchase_fingerprint
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
 from storefront.klarna_extension import get_klarna
 from storefront.klarna_purchase import klarna_purchase
@@ -41,7 +41,9 @@ from storefront.services.errors import (
 from storefront.services.klarna_requests import checked, klarna_for, merchant_context
 from storefront.services.klarna_switch import klarna_enabled
 from storefront.services.payment_events import record
+from storefront.services.subscription_setup import add_subscriptions
 from storefront.snapshot import CheckoutSnapshot
+from storefront.subscription_models import TokenClaim
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +74,63 @@ def claim(
     purchase_fingerprint_seen: str | None,
     cancel_unused: bool,
     language: str | None = None,
-) -> Claim | None:
-    """Insert the order as PLACING with its create-order body; None if another attempt won."""
+) -> Claim | TokenClaim | None:
+    """Insert the order as PLACING with its create-order body; None if another attempt won.
+
+    A purchase with subscriptions also gets its token claim and subscriptions, in the same
+    transaction; a `tokenize` purchase (nothing to pay today) gets only those, no order.
+    """
+    snapshot, purchase = claimable_purchase(
+        payment,
+        authorization_token,
+        klarna_session_id=klarna_session_id,
+        today=today,
+        purchase_fingerprint_seen=purchase_fingerprint_seen,
+        language=language,
+    )
+    try:
+        body = checked(payment.id, order_body(purchase, merchant_context(payment)))
+    except PaymentError:
+        if cancel_unused:
+            cancel_authorization(payment, authorization_token, reason="pre-flight refused it")
+            db.session.commit()
+        raise
+    try:
+        # Any flush from here on may hit the unique constraints: the claim is all or nothing.
+        order = None
+        if purchase.intent != "tokenize":
+            priced = price_order(snapshot)
+            order = new_order(payment, snapshot, priced, authorization_token, body, language)
+            db.session.add(order)
+            record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
+        token_claim = add_subscriptions(
+            payment, snapshot, purchase, authorization_token, order=order, today=today
+        )
+        db.session.flush()
+        claimed: Claim | TokenClaim | None = token_claim
+        if order is not None:
+            claimed = Claim(order.id, authorization_token, body, cancel_unused)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return claimed
+
+
+def claimable_purchase(
+    payment: Payment,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None,
+    language: str | None = None,
+) -> tuple[CheckoutSnapshot, Purchase]:
+    """The cart's snapshot and purchase, if its authorization may become an order now.
+
+    Raises (and commits, releasing the lock) when it may not: declined, Klarna switched off,
+    another session, the checkout incomplete, or the cart changed after authorize().
+    """
     if payment.declined_at is not None:
         raise PaymentDeclined(DECLINED_MESSAGE)
     if not klarna_enabled(payment.market):
@@ -97,26 +154,7 @@ def claim(
         cancel_authorization(payment, authorization_token, reason="cart changed after authorize")
         db.session.commit()
         raise AuthorizeAgain(CHANGED_MESSAGE)
-    try:
-        body = checked(payment.id, order_body(purchase, merchant_context(payment)))
-    except PaymentError:
-        if cancel_unused:
-            cancel_authorization(payment, authorization_token, reason="pre-flight refused it")
-            db.session.commit()
-        raise
-    try:
-        # Any flush from here on may hit the unique constraints: the claim is all or nothing.
-        priced = price_order(snapshot)
-        order = new_order(payment, snapshot, priced, authorization_token, body, language)
-        db.session.add(order)
-        record(payment, PaymentEventKind.ORDER_CLAIMED, amount_minor=order.total_minor)
-        db.session.flush()
-        claimed = Claim(order.id, authorization_token, body, cancel_unused)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    return claimed
+    return snapshot, purchase
 
 
 def new_order(
@@ -131,18 +169,31 @@ def new_order(
 
     `language`: the shopper's (None, from Klarna's callback: the market's).
     """
-    assert snapshot.billing_address is not None and snapshot.shipping_address is not None
     assert payment.klarna_session_id is not None
     now = utcnow()
-    return Order(
-        number=payment.order_number,
-        payment=payment,
+    return order_from(
+        payment,
+        snapshot,
+        priced,
         klarna_session_id=payment.klarna_session_id,
         klarna_authorization_token=authorization_token,
         klarna_order_request=request_body,
         status=OrderStatus.PLACING,
-        market=snapshot.market.code,
+        claimed_at=now,
+        claim_expires_at=now + claim_lease(),
         language=language or market_language(snapshot.market),
+    )
+
+
+def order_from(
+    payment: Payment, snapshot: CheckoutSnapshot, priced: PricedOrder, **fields: Any
+) -> Order:
+    """A shop order of a priced snapshot (lines, amounts, contact, addresses) and `fields`."""
+    assert snapshot.billing_address is not None and snapshot.shipping_address is not None
+    return Order(
+        number=payment.order_number,
+        payment=payment,
+        market=snapshot.market.code,
         currency=snapshot.market.currency,
         email=snapshot.email,
         phone=snapshot.phone,
@@ -153,8 +204,6 @@ def new_order(
         tax_included=snapshot.market.prices_include_tax,
         coupon_code=priced.coupon.code if priced.coupon else None,
         shipping_method=snapshot.shipping_method.code if snapshot.shipping_method else None,
-        claimed_at=now,
-        claim_expires_at=now + claim_lease(),
         lines=[
             OrderLine(
                 kind=line.kind,
@@ -168,6 +217,7 @@ def new_order(
             )
             for line in priced.lines
         ],
+        **fields,
     )
 
 
@@ -192,13 +242,14 @@ def take_over_stalled_claim(order: Order) -> Claim | None:
     """
     now = utcnow()
     held = order.claim_expires_at is not None and as_utc(order.claim_expires_at) > now
-    if held or order.klarna_order_request is None:
+    token = order.klarna_authorization_token
+    if held or order.klarna_order_request is None or token is None:
         return None
     lease_over = sa.or_(Order.claim_expires_at.is_(None), Order.claim_expires_at <= now)
     if not hold_if_placing(order, lease_over, claim_expires_at=now + claim_lease()):
         return None
     # Whoever claimed it first, the token's origin is not known here: never cancel it.
-    claimed = Claim(order.id, order.klarna_authorization_token, order.klarna_order_request, False)
+    claimed = Claim(order.id, token, order.klarna_order_request, False)
     log.warning("order %s: taking over a stalled claim; sending create order again", order.number)
     record(order.payment, PaymentEventKind.ORDER_CLAIM_TAKEN_OVER, amount_minor=order.total_minor)
     db.session.commit()

@@ -85,7 +85,7 @@ def confirmation_message(order: Order) -> mail.Message:
 
 
 def order_language(order: Order) -> str:
-    """The language the order was placed in; its market's for an order from before 0013."""
+    """The language the order was placed in; its market's for an order from before 0015."""
     if order.language in LANGUAGES:
         return order.language
     return market_language(MARKETS[order.market])

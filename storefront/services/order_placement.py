@@ -21,9 +21,8 @@ Klarna docs: https://docs.klarna.com/payments/web-payments/integrate-with-klarna
 from __future__ import annotations
 
 import logging
-import random
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -37,25 +36,30 @@ from storefront.klarna.results import PlacedOrder
 from storefront.klarna_extension import get_klarna
 from storefront.models import Order, OrderStatus, Payment, PaymentEventKind
 from storefront.security import matches_secret
+from storefront.services.customer_tokens import settle_customer_token
+from storefront.services.database_retries import poll_delay, with_database_retries
 from storefront.services.errors import CallbackReplayed, OrderInProgress
 from storefront.services.order_claims import Claim, claim, take_over_stalled_claim
 from storefront.services.order_mail import mail_confirmation
 from storefront.services.payment_events import record
 from storefront.services.payments import record_category
 from storefront.services.placement_outcomes import Placement, after_failure, record_placed
+from storefront.subscription_models import TokenClaim, TokenClaimStatus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# How often a waiting attempt looks again at an order another attempt is placing: from
-# FIRST_POLL_SECONDS, doubling up to MAX_POLL_SECONDS (see poll_delay).
-FIRST_POLL_SECONDS = 0.05
-MAX_POLL_SECONDS = 1.0
 # How long a shopper's place-order request (the page's POST, a headless placeOrder) waits for
 # an attempt already placing the order (Klarna's callback, or a double click) before answering.
 PLACE_ORDER_WAIT_SECONDS = 15.0
-# Tries at writing down Klarna's answer while the database is busy (see with_database_retries).
-DATABASE_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    """A `tokenize` checkout (nothing to pay today): subscriptions and a token, no order."""
+
+    order_number: str  # the checkout's reserved number, which finds its subscriptions
+    token_status: TokenClaimStatus | None
 
 
 def place_order(
@@ -69,7 +73,45 @@ def place_order(
     wait_seconds: float = 0.0,
     cancel_unused: bool = True,
     payment_method_category: str | None = None,
-) -> Placement:
+) -> Placement | Subscribed:
+    """Place the order for an authorization of `klarna_session_id`, exactly once; then the
+    customer token of its subscriptions, if any (`customer_tokens`), from the same token.
+
+    A `tokenize` checkout makes no order: the answer is `Subscribed`.
+    `payment_method_category`: the category the shopper authorized in, as the page knows it
+    (recorded on the payment for the confirmation; the callback cannot know it). Other
+    arguments and the errors as `place_claimed`.
+    """
+    if payment_method_category:
+        record_category(payment_id, payment_method_category)
+    placed = place_claimed(
+        payment_id,
+        authorization_token,
+        klarna_session_id=klarna_session_id,
+        today=today,
+        purchase_fingerprint_seen=purchase_fingerprint_seen,
+        language=language,
+        wait_seconds=wait_seconds,
+        cancel_unused=cancel_unused,
+    )
+    if isinstance(placed, Subscribed):
+        return Subscribed(placed.order_number, settle_customer_token(payment_id))
+    if placed.order.status in (OrderStatus.PAID, OrderStatus.ON_HOLD):
+        settle_customer_token(payment_id)
+    return placed
+
+
+def place_claimed(
+    payment_id: int,
+    authorization_token: str,
+    *,
+    klarna_session_id: str,
+    today: date,
+    purchase_fingerprint_seen: str | None = None,
+    language: str | None = None,
+    wait_seconds: float = 0.0,
+    cancel_unused: bool = True,
+) -> Placement | Subscribed:
     """Place the order for an authorization of `klarna_session_id`, exactly once.
 
     `purchase_fingerprint_seen` is the fingerprint of the purchase the page had the shopper
@@ -80,18 +122,17 @@ def place_order(
     `cancel_unused`: cancel the authorization if it cannot become the order. False for
     Klarna's callback: nothing ties its token to this cart but the callback itself, so a
     failure there leaves the token to lapse rather than cancel what may be another cart's.
-    `payment_method_category`: the category the shopper authorized in, as the page knows it
-    (recorded on the payment for the confirmation; the callback cannot know it).
     Raises AuthorizeAgain, PaymentDeclined, PaymentUnavailable, PaymentOutcomeUnknown and
     CheckoutIncomplete; each leaves no claim behind unless Klarna may have made the order.
     """
-    if payment_method_category:
-        record_category(payment_id, payment_method_category)
     deadline = time.monotonic() + wait_seconds
     polls = 0
     while True:
         payment = locked_payment(payment_id)
         order = payment.order
+        if order is None and has_token_claim(payment_id):
+            db.session.commit()  # a `tokenize` checkout, claimed already
+            return Subscribed(payment.order_number, None)
         if order is None:
             claimed = claim(
                 payment,
@@ -102,6 +143,8 @@ def place_order(
                 language=language,
                 cancel_unused=cancel_unused,
             )
+            if isinstance(claimed, TokenClaim):
+                return Subscribed(payment.order_number, None)
             if claimed is not None:
                 return send_claimed(claimed)
             continue  # another attempt inserted its claim first: answer with its order
@@ -122,7 +165,7 @@ def place_order(
 
 def place_from_callback(
     payment: Payment, authorization_token: str, *, klarna_session_id: str, today: date
-) -> Placement:
+) -> Placement | Subscribed:
     """Klarna's authorization callback: place the order unless the browser has; answer once.
 
     Klarna asks for idempotent handling. The rule: the first callback for the session is
@@ -145,18 +188,18 @@ def place_from_callback(
         and not matches_secret(authorization_token, order.klarna_authorization_token)
     ):
         raise replayed  # the common replay, refused without a write; the index decides races
+    payment_id = payment.id
     placement = place_order(
-        payment.id,
+        payment_id,
         authorization_token,
         klarna_session_id=klarna_session_id,
         today=today,
         cancel_unused=False,
     )
-    record(
-        placement.order.payment,
-        PaymentEventKind.CALLBACK_CONFIRMED,
-        klarna_reference=placement.order.klarna_order_id,
-    )
+    reference = None if isinstance(placement, Subscribed) else placement.order.klarna_order_id
+    confirmed_payment = db.session.get(Payment, payment_id)
+    assert confirmed_payment is not None
+    record(confirmed_payment, PaymentEventKind.CALLBACK_CONFIRMED, klarna_reference=reference)
     try:
         db.session.commit()
     except IntegrityError:
@@ -177,17 +220,16 @@ def resume_placement(order: Order) -> Order:
     taken_over = take_over_stalled_claim(order)
     if taken_over is None:
         return order
-    return send_claimed(taken_over).order
+    placed = send_claimed(taken_over)
+    if placed.order.status in (OrderStatus.PAID, OrderStatus.ON_HOLD):
+        settle_customer_token(placed.order.payment_id)
+    return placed.order
 
 
-def poll_delay(polls_so_far: int) -> float:
-    """Seconds before the next look at an order being placed: doubling, capped, jittered.
-
-    Fifty attempts waiting on one order must not crowd out the one attempt placing it: each
-    look costs a database connection, and that attempt needs one to record Klarna's answer.
-    """
-    ceiling = min(MAX_POLL_SECONDS, FIRST_POLL_SECONDS * 2**polls_so_far)
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - spreading load, not a secret
+def has_token_claim(payment_id: int) -> bool:
+    """Whether the payment's subscriptions were claimed (with or without an order)."""
+    query = sa.select(TokenClaim.id).where(TokenClaim.payment_id == payment_id)
+    return db.session.scalar(query) is not None
 
 
 def locked_payment(payment_id: int) -> Payment:
@@ -206,23 +248,6 @@ def send_claimed(claimed: Claim) -> Placement:
     placement = with_database_retries(partial(record_placed, claimed, placed))
     mail_confirmation(placement.order)  # once per order, whichever attempt gets here first
     return placement
-
-
-def with_database_retries(write: Callable[[], T]) -> T:
-    """Run a write that records Klarna's answer, again if the database was briefly busy.
-
-    Klarna's answer exists only in this process until it is written down, so a full
-    connection pool or SQLite's write lock must not lose it. Each write is guarded (see
-    `hold_if_placing`), so running it twice records once.
-    """
-    for attempt in range(1, DATABASE_ATTEMPTS):
-        try:
-            return write()
-        except (sa.exc.TimeoutError, sa.exc.OperationalError) as busy:
-            db.session.rollback()
-            log.warning("recording Klarna's answer failed (%s); trying again", busy)
-        time.sleep(poll_delay(attempt))
-    return write()  # the last try: its failure reaches the caller
 
 
 def send_create_order(authorization_token: str, body: dict[str, Any]) -> PlacedOrder:

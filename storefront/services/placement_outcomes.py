@@ -168,7 +168,7 @@ def session_completed(order: Order) -> bool:
     the attempt that stalled may have made the order after all. Klarna docs (session status
     `incomplete` -> `complete`): https://docs.klarna.com/payments/web-payments/integrate-with-klarna-payments/other-actions/check-the-details-of-a-payment-session
     """
-    if not any(
+    if order.klarna_session_id is None or not any(
         event.kind == PaymentEventKind.ORDER_CLAIM_TAKEN_OVER for event in order.payment.events
     ):
         return False

@@ -38,8 +38,6 @@ def show() -> str:
         "cart/show.html",
         cart=cart,
         overview=overview,
-        quantity_form=ChangeQuantityForm(formdata=None),
-        action_form=ActionForm(formdata=None),
         coupon_form=ApplyCouponForm(formdata=None),
     )
 
@@ -56,6 +54,7 @@ def add() -> Response:
             current_or_new_cart(),
             form.sku.data,
             form.quantity.data,
+            form.plan.data or "",
             done=gettext("Added to your cart."),
         )
     if wants_json():

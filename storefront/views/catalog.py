@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext
 
 from storefront.forms import AddToCartForm, storable
+from storefront.markets import Market
 from storefront.services import catalog, catalog_search, coupons
+from storefront.services.catalog import PricedProduct
 from storefront.typography import keep_units_together
-from storefront.views.fragments import shared_fragment
-from storefront.views.shopper import current_language, current_market, today
+from storefront.views.fragments import shared_fragment, shared_page
+from storefront.views.shopper import current_language, current_market, header_is_generic, today
 
 bp = Blueprint("catalog", __name__)
 bp.add_app_template_filter(keep_units_together, "nobreak")
@@ -21,6 +25,15 @@ bp.add_app_template_global(catalog_search.category_slug, "category_slug")
 def index() -> str:
     """Show the hero, the demo coupon codes and the products sold in the shopper's market."""
     market, day, language = current_market(), today(), current_language()
+    return shared_page(
+        header_is_generic(),
+        (market.code, day, language),
+        lambda: render_index(market, day, language),
+    )
+
+
+def render_index(market: Market, day: date, language: str) -> str:
+    """The home page, its coupons and products from the shared cache."""
     shelves = shared_fragment(
         "catalog/_shelves.html",
         (market.code, day, language),
@@ -81,6 +94,16 @@ def product(slug: str) -> str:
     found = catalog.find_product(slug, market) if storable(slug) else None
     if found is None:
         abort(404, description=gettext("We could not find that product in this country's shop."))
+    return shared_page(
+        header_is_generic(),
+        (market.code, language),
+        lambda: render_product(market, found, language),
+    )
+
+
+def render_product(market: Market, found: PricedProduct, language: str) -> str:
+    """A product's page, its body from the shared cache."""
+    slug = found.product.slug
     detail = shared_fragment(
         "catalog/_product_detail.html",
         (market.code, language, slug),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, url_for
+from flask import (
+    Flask,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -11,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from storefront.extensions import db
+from storefront.jsonapi.errors import error_response, http_problem, is_api_path
 from storefront.services.errors import OrderBeingConfirmed
 from storefront.services.rate_limits import RateLimited
 from storefront.views.responses import as_json, wants_json
@@ -58,7 +68,9 @@ def init_app(app: Flask) -> None:
         return redirect(order_page, 303)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if is_api_path(request.path):  # no route there: the API answers in its own format
+            return error_response([http_problem(error)])
         code = error.code or 500
         # Werkzeug's own descriptions are English: the page says what it means in its words.
         own = error.description != type(error).description

@@ -1,4 +1,4 @@
-"""Page parts every shopper sees alike, rendered once and served from the shared cache.
+"""Page parts, and whole catalog pages, every shopper sees alike, served from the shared cache.
 
 A part may hold forms, and a form's CSRF token is the shopper's own: the cached copy has a
 random placeholder where the token was rendered, and each request puts in its own token (the
@@ -35,6 +35,28 @@ def shared_fragment(
         ("fragment", template, request.script_root, request_language(), *key),
         lambda: render_shared(template, context()),
     )
+    return with_token(html)
+
+
+def shared_page(shared: bool, key: tuple[Hashable, ...], render: Callable[[], str]) -> str:
+    """The page `render()` makes, rendered once per `key` and path when `shared`, else each time.
+
+    `shared` must be true only when nothing on the page is the shopper's own but the CSRF
+    token: no cart in the header, no message to flash (`shopper.header_is_generic`). `key`
+    names what else the page depends on (the market, the day, ...). A path with a query
+    string is not cached, so no visitor can fill the cache with variants of one page.
+    """
+    if not shared or request.query_string:
+        return render()
+    html = shared_cache().get(
+        ("page", request.script_root, request.path, *key),
+        lambda: render().replace(generate_csrf(), CSRF_PLACEHOLDER),
+    )
+    return with_token(html)
+
+
+def with_token(html: str) -> Markup:
+    """The cached text with this shopper's CSRF token where the placeholder is."""
     # Safe: the text is Jinja's autoescaped output, and the token is escaped going in.
     return Markup(html.replace(CSRF_PLACEHOLDER, escape(generate_csrf())))  # noqa: S704
 

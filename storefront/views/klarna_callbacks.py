@@ -31,7 +31,7 @@ from storefront.services.errors import (
 )
 from storefront.services.fraud_decisions import apply_fraud_decision
 from storefront.services.order_lookup import find_order_by_klarna_id, find_payment_by_session
-from storefront.services.order_placement import place_from_callback
+from storefront.services.order_placement import Subscribed, place_from_callback
 from storefront.views.shopper import today
 
 bp = Blueprint("klarna_callbacks", __name__, url_prefix="/klarna")
@@ -95,6 +95,8 @@ def authorization() -> tuple[Response, int]:
     except (AuthorizeAgain, PaymentDeclined, KlarnaSwitchedOff, CheckoutIncomplete) as refused:
         # Refused for good (the shopper is asked again in the browser); a retry cannot help.
         return answer(409, f"not placed: {type(refused).__name__}")
+    if isinstance(placement, Subscribed):
+        return answer(200, f"subscriptions {placement.order_number} {placement.token_status}")
     return answer(200, f"order {placement.order.number} {placement.order.status}")
 
 

@@ -14,6 +14,7 @@ from storefront.dev_panel import order_calls
 from storefront.forms import OrderLookupForm
 from storefront.markets import MARKETS
 from storefront.models import OrderStatus
+from storefront.services import subscriptions
 from storefront.services.errors import PaymentError
 from storefront.services.order_lookup import find_order, look_up_order
 from storefront.services.order_placement import resume_placement
@@ -56,6 +57,7 @@ def confirmation(number: str) -> Response | str | tuple[str, int]:
         statuses=OrderStatus,
         refresh_seconds=PLACING_REFRESH_SECONDS if order.status == OrderStatus.PLACING else None,
         klarna_calls=order_calls(order),
+        has_subscriptions=bool(subscriptions.checkout_subscriptions(order.number)),
     )
 
 
@@ -70,6 +72,12 @@ def lookup() -> Response | str:
             give_back(attempt)
             remember_order(order.number)
             return redirect(url_for("orders.confirmation", number=order.number))
+        number = (form.number.data or "").strip().upper()
+        if subscriptions.look_up_subscriptions(number, form.email.data or ""):
+            # A free trial's checkout: subscriptions, but no order.
+            give_back(attempt)
+            remember_order(number)
+            return redirect(url_for("subscriptions.show", number=number))
         # One message for both a wrong number and a wrong email: no hint which one exists.
         flash(gettext("We found no order with that number and email address."), "error")
     return lookup_page(form)

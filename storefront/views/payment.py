@@ -34,6 +34,7 @@ from storefront.services import carts, checkout
 from storefront.services.checkout import CheckoutOverview
 from storefront.services.errors import (
     DECLINED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
     CheckoutIncomplete,
     OrderInProgress,
     PaymentError,
@@ -42,7 +43,7 @@ from storefront.services.errors import (
 )
 from storefront.services.klarna_session import PaymentPage, recheck_session, start_payment
 from storefront.services.order_lookup import find_payment
-from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, place_order
+from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, Subscribed, place_order
 from storefront.services.payments import record_decline
 from storefront.services.rate_limits import (
     COUPON_CODES,
@@ -50,6 +51,7 @@ from storefront.services.rate_limits import (
     failures_limited,
     spend_attempt,
 )
+from storefront.subscription_models import TokenClaimStatus
 from storefront.views.responses import (
     Message,
     as_json,
@@ -127,8 +129,6 @@ def page_context(
         "page": page,
         "edit_blueprint": "payment",
         "return_to": url_for("payment.show"),
-        "quantity_form": ChangeQuantityForm(formdata=None),
-        "action_form": ActionForm(formdata=None),
         "coupon_form": ApplyCouponForm(formdata=None),
         "shipping_form": ShippingForm(
             checkout.shipping_options(overview.priced),
@@ -380,6 +380,13 @@ def place() -> Response:
     except PaymentError as error:
         flash(error.user_message, "error")
         return redirect(url_for("payment.show"), 303)
+    if isinstance(placement, Subscribed) and placement.token_status == TokenClaimStatus.FAILED:
+        flash(str(UNAVAILABLE_MESSAGE), "error")
+        return redirect(url_for("payment.show"), 303)
+    if isinstance(placement, Subscribed):
+        remember_order(placement.order_number)
+        session.pop(CART_KEY, None)
+        return redirect(url_for("subscriptions.show", number=placement.order_number), 303)
     order = placement.order
     if order.status == OrderStatus.REJECTED:
         flash(str(DECLINED_MESSAGE), "error")

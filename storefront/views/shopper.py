@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request, session
 
 from storefront import i18n
@@ -18,6 +19,7 @@ from storefront.i18n import LANGUAGES, market_language, request_language
 from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
+from storefront.plans import plan_label
 from storefront.services import carts
 from storefront.views.fragments import shared_fragment
 
@@ -28,9 +30,12 @@ MARKET_KEY = "market"
 LANGUAGE_KEY = "language"
 ORDERS_KEY = "orders"
 REMEMBERED_ORDERS = 20
-# The back office stays English whatever the shopper's language, and so does the GraphQL
-# door: its clients match Magento's English error messages (docs/i18n.md).
-ENGLISH_ONLY_BLUEPRINTS = frozenset({"admin", "admin_auth", "admin_order_actions", "graphql"})
+# The back office stays English whatever the shopper's language, and so do the headless doors
+# (GraphQL, JSON:API): their clients match the platforms' English messages (docs/i18n.md).
+ENGLISH_ONLY_BLUEPRINTS = frozenset(
+    {"admin", "admin_auth", "admin_order_actions", "admin_subscriptions", "graphql", "api"}
+)
+FLASHES_KEY = "_flashes"  # where Flask's flash() keeps messages until a page shows them
 
 
 def leave_database_out_of_header() -> None:
@@ -67,8 +72,41 @@ def remember_language(language: str) -> None:
 
 
 def current_cart(*, for_update: bool = False) -> Cart | None:
-    """The session's cart, if it has one."""
-    return carts.find_cart(session.get(CART_KEY), for_update=for_update)
+    """The session's cart, if it has one (kept for the header's count: `cart_item_count`)."""
+    cart = carts.find_cart(session.get(CART_KEY), for_update=for_update)
+    g.shopper_cart = cart
+    return cart
+
+
+def cart_item_count() -> int:
+    """The header's item count: from the cart this request loaded, else one query.
+
+    A cart whose lines are in memory (not expired by a commit) is counted there, so a page that
+    shows the cart pays no query for the header; nothing is lazily loaded here (that would
+    cost a query per line).
+    """
+    token = session.get(CART_KEY)
+    cart = g.get("shopper_cart")
+    if cart is not None and in_memory(cart, token):
+        return sum(line.quantity for line in cart.lines)
+    return carts.item_count(token)
+
+
+def in_memory(cart: Cart, token: str | None) -> bool:
+    """Whether the session's cart and its lines' quantities can be read without any SQL."""
+    state = sa.inspect(cart)
+    if not state.persistent or state.dict.get("token") != token or "lines" not in state.dict:
+        return False
+    lines = [sa.inspect(line) for line in state.dict["lines"]]
+    return all(line.persistent and "quantity" in line.dict for line in lines)
+
+
+def header_is_generic() -> bool:
+    """Whether the page header is the same as every new visitor's: no cart, no message.
+
+    Such a shopper's catalog pages can come whole from the shared cache (`shared_page`).
+    """
+    return not session.get(CART_KEY) and FLASHES_KEY not in session
 
 
 def editable_cart() -> Cart | None:
@@ -131,9 +169,7 @@ def init_app(app: Flask) -> None:
                 (),
                 lambda: {"language_form": ChangeLanguageForm(formdata=None, language=language)},
             ),
-            "cart_item_count": None
-            if g.get("header_without_database")
-            else carts.item_count(session.get(CART_KEY)),
+            "cart_item_count": None if g.get("header_without_database") else cart_item_count(),
         }
 
     @app.template_filter("money")
@@ -142,3 +178,4 @@ def init_app(app: Flask) -> None:
         return current_market().format_amount(amount_minor)
 
     app.add_template_filter(format_rate, "rate")
+    app.add_template_filter(plan_label, "plan_label")

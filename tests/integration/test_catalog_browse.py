@@ -30,6 +30,7 @@ def test_a_category_page_lists_only_its_products(seeded: Flask, client: ShopClie
     assert names_on(client, "/category/pantry") == [
         "Coffee Beans 500\u00a0g",
         "Dark Chocolate 72\u00a0%",
+        "Tea Club Box",
         "Wildflower Honey",
     ]
     home = client.get("/").get_data(as_text=True)

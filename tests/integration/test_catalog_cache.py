@@ -13,6 +13,7 @@ from storefront.models import Product, ProductPrice
 from storefront.shared_cache import EXTENSION_KEY, TTL_SECONDS, SharedCache
 from storefront.views.fragments import CSRF_PLACEHOLDER
 from tests.support.client import ShopClient
+from tests.support.shopping import add
 
 FORM_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 TEE = "/products/organic-cotton-tee"
@@ -44,6 +45,21 @@ def test_a_form_from_the_cached_home_page_adds_to_the_cart(
     answer = client.post("/cart/add", data={"csrf_token": token, "sku": "TEE-ORG", "quantity": "1"})
     assert answer.status_code == 302
     assert "Organic Cotton Tee" in client.get("/cart").get_data(as_text=True)
+
+
+def test_a_shopper_with_a_message_or_a_cart_gets_their_own_page(
+    seeded: Flask, client: ShopClient
+) -> None:
+    visitor = seeded.test_client()
+    for path in ("/", TEE):
+        visitor.get(path)  # the shared page is cached by now
+        add(client, "TEE-ORG")
+        with_message = client.get(path).get_data(as_text=True)
+        assert "Added to your cart." in with_message
+        with_cart = client.get(path).get_data(as_text=True)
+        assert "Added to your cart." not in with_cart
+        assert 'class="cart-count">(0<' not in with_cart
+        assert 'class="cart-count">(0<' in visitor.get(path).get_data(as_text=True)
 
 
 def test_a_catalog_change_committed_here_shows_at_once(seeded: Flask, client: ShopClient) -> None:

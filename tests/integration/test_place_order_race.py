@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from storefront.api_models import ApiKlarnaPayment, ApiOrder
 from storefront.extensions import db
 from storefront.models import Order, OrderStatus, Payment, PaymentEvent, PaymentEventKind
 from storefront.services import order_lookup
@@ -25,6 +26,7 @@ from storefront.services.headless_carts import new_masked_id
 from tests.support.client import ShopClient
 from tests.support.concurrency import run_together
 from tests.support.graphql_shopper import data_of, set_klarna_method
+from tests.support.jsonapi import JsonApi
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import (
     authorize,
@@ -272,3 +274,63 @@ def test_browser_post_overtaken_by_the_callback_lands_on_the_order(
     number = placed_orders(seeded)[racers.session_id]
     assert response.status_code == 303
     assert response.headers["Location"] == f"/orders/{number}"
+
+
+@dataclass(frozen=True)
+class ApiRacers:
+    """An order authorized through the JSON:API door, and two ways to place it: `_place`, Klarna."""
+
+    session_id: str
+    api: Callable[[], TestResponse]
+    klarna: Callable[[], TestResponse]
+
+    @classmethod
+    def ready(cls, app: Flask, emulator_server: LiveServer, market: str = "GB") -> ApiRacers:
+        """An API order whose klarna_payments holds an authorization, with nothing placed."""
+        door = JsonApi.for_market(app, market)
+        order_id = door.ready_order()
+        door.authorized(emulator_server, order_id)
+        with app.app_context():
+            payment = db.session.scalars(
+                sa.select(Payment).join(ApiOrder).where(ApiOrder.public_id == order_id)
+            ).one()
+            session_id, key = payment.klarna_session_id or "", payment.callback_secret or ""
+            token = db.session.scalars(
+                sa.select(ApiKlarnaPayment.auth_token).where(
+                    ApiKlarnaPayment.klarna_session_id == session_id
+                )
+            ).one()
+        body = {"authorization_token": token, "session_id": session_id}
+
+        def api() -> TestResponse:
+            return JsonApi(app, door.token, market).place(order_id)
+
+        def klarna() -> TestResponse:
+            return callback(app.test_client(), key, body)
+
+        return cls(session_id, api, klarna)
+
+
+@pytest.mark.parametrize(
+    ("api_places", "callbacks"),
+    [(2, 0), (1, 1), (4, 4)],
+    ids=["double-place", "place-and-callback", "four-of-each"],
+)
+def test_jsonapi_place_racing_callbacks_makes_exactly_one_order(
+    seeded: Flask, emulator_server: LiveServer, api_places: int, callbacks: int
+) -> None:
+    """The JSON:API door's `_place` goes through the same claim: one order however they race."""
+    racers = ApiRacers.ready(seeded, emulator_server)
+
+    responses = run_together([racers.api] * api_places + [racers.klarna] * callbacks)
+
+    assert list(placed_orders(seeded)) == [racers.session_id]
+    assert klarna_operations(emulator_server).count("create_order") == 1
+    for response in responses:
+        if response.request.path.startswith("/api/"):
+            # placed (200), or still being placed by another attempt (409), or busy (503)
+            assert response.status_code in (200, 409, 503), response.get_json()
+            if response.status_code == 200:
+                assert response.get_json()["data"]["attributes"]["status"] == "placed"
+        else:
+            assert response.status_code in (*CALLBACK_STATUSES, 503), response.get_json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from werkzeug.test import TestResponse
 
@@ -13,7 +15,7 @@ ADMIN_PASSWORD = "correct horse battery staple"
 # The admin pages open to everyone: signing in, and signing out (which needs no session).
 PUBLIC_ADMIN_ENDPOINTS = frozenset({"admin_auth.login", "admin_auth.logout"})
 # A value for each URL variable of an admin route.
-SAMPLE_URL_VALUES = {"number": "FF-TEST-0001"}
+SAMPLE_URL_VALUES = {"number": "FF-TEST-0001", "subscription_id": "1", "action": "renew"}
 
 
 def create_account(app: Flask, username: str = ADMIN_USERNAME) -> None:
@@ -37,7 +39,7 @@ def admin_routes(app: Flask) -> list[tuple[str, str, str]]:
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<{name}>", SAMPLE_URL_VALUES[name])
+            url = re.sub(rf"<(?:\w+:)?{name}>", SAMPLE_URL_VALUES[name], url)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, url))
     return routes
