@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from flask_babel import ngettext
+
 ONE_TIME = ""  # the code of a one-time purchase: no plan
 MAX_INTERVAL_COUNT = 12
 
@@ -86,3 +88,20 @@ def parse_plans(codes: str) -> tuple[Plan, ...]:
 def plan_label(code: str) -> str:
     """A stored plan code as shoppers read it ("every 2 weeks"); "" for a one-time purchase."""
     return Plan.parse(code).label if code else ""
+
+
+def cadence_label(code: str) -> str:
+    """A stored plan code in the request's language ("alle 2 Wochen"); "" for a one-time one.
+
+    `plan_label` stays English: it names the plan to Klarna and in the back office.
+    """
+    if not code:
+        return ""
+    plan = Plan.parse(code)
+    if plan.interval is Interval.DAY:
+        return ngettext("every day", "every %(num)d days", plan.count)
+    if plan.interval is Interval.WEEK:
+        return ngettext("every week", "every %(num)d weeks", plan.count)
+    if plan.interval is Interval.MONTH:
+        return ngettext("every month", "every %(num)d months", plan.count)
+    return ngettext("every year", "every %(num)d years", plan.count)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from storefront.extensions import db
+from storefront.i18n import N_
 from storefront.klarna.bodies import token_order_body
 from storefront.klarna.call_log import mask_secret
 from storefront.klarna.customer_tokens import CustomerTokens
@@ -87,7 +88,7 @@ def renew_now(subscription_id: int) -> RenewReport:
 
 def pause(subscription_id: int) -> None:
     """Pause: no renewals until resumed."""
-    change(found(subscription_id), SubscriptionStatus.PAUSED, "paused by the shop")
+    change(found(subscription_id), SubscriptionStatus.PAUSED, N_("paused by the shop"))
 
 
 def resume(subscription_id: int) -> None:

@@ -127,7 +127,10 @@ def check_plan(product: Product, plan: str) -> None:
     )
     if plan not in allowed:
         raise UnavailablePlan(
-            f"{product.name} is not sold that way; choose one of the options shown."
+            gettext(
+                "%(product)s is not sold that way; choose one of the options shown.",
+                product=product.name,
+            )
         )
 
 

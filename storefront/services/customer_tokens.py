@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.i18n import N_
 from storefront.klarna.customer_tokens import CustomerTokens
 from storefront.klarna.errors import KlarnaError, KlarnaForbiddenError, KlarnaUnavailableError
 from storefront.klarna_extension import get_klarna
@@ -33,7 +34,7 @@ from storefront.subscription_models import SubscriptionStatus, TokenClaim, Token
 log = logging.getLogger(__name__)
 RESEND_AFTER_UNKNOWN = timedelta(seconds=10)
 PLACED_STATUSES = frozenset(set(OrderStatus) - {OrderStatus.PLACING, OrderStatus.REJECTED})
-NOT_SAVED = "Klarna could not save your payment method for the subscription"
+NOT_SAVED = N_("Klarna could not save your payment method for the subscription")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from storefront.clock import utcnow
 from storefront.extensions import db
+from storefront.i18n import N_
 from storefront.klarna.customer_tokens import CustomerTokens
 from storefront.klarna.errors import KlarnaError, KlarnaUnavailableError
 from storefront.klarna.results import PlacedOrder
@@ -41,13 +42,13 @@ RESEND_AFTER_UNKNOWN = timedelta(seconds=5)
 MAX_ATTEMPTS = 5
 # Klarna's token-order refusals, in the shopper's words.
 REASONS = {
-    "TOKEN_SUSPENDED": "Klarna has suspended the saved payment method",
-    "TOKEN_CANCELED": "the saved Klarna payment method was cancelled",
-    "TOKEN_NOT_FOUND": "the saved Klarna payment method no longer exists",
-    "PAYMENT_METHOD_FAILED": "Klarna could not charge the saved payment method",
-    "UNAVAILABLE_PAYMENT_METHOD": "the saved payment method is not available any more",
+    "TOKEN_SUSPENDED": N_("Klarna has suspended the saved payment method"),
+    "TOKEN_CANCELED": N_("the saved Klarna payment method was cancelled"),
+    "TOKEN_NOT_FOUND": N_("the saved Klarna payment method no longer exists"),
+    "PAYMENT_METHOD_FAILED": N_("Klarna could not charge the saved payment method"),
+    "UNAVAILABLE_PAYMENT_METHOD": N_("the saved payment method is not available any more"),
 }
-DECLINED = "Klarna declined the renewal"
+DECLINED = N_("Klarna declined the renewal")
 
 
 @dataclass(frozen=True)

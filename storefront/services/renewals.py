@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.clock import as_utc, utcnow
 from storefront.extensions import db
+from storefront.i18n import N_
 from storefront.klarna.bodies import token_order_body
 from storefront.klarna.idempotency import idempotency_key
 from storefront.klarna.preflight import PreflightError, ensure_valid
@@ -36,7 +37,8 @@ from storefront.services.subscription_states import pause_and_tell
 from storefront.subscription_models import Renewal, RenewalStatus, Subscription, SubscriptionStatus
 
 log = logging.getLogger(__name__)
-UNSELLABLE = "the product is no longer sold in your country"
+UNSELLABLE = N_("the product is no longer sold in your country")
+NOT_PREPARED = N_("the renewal could not be prepared")
 
 
 @dataclass
@@ -116,7 +118,7 @@ def claim_period(subscription: Subscription, period: int) -> RenewalSend | None:
         ensure_valid({**body, "purchase_country": purchase.country})
     except PreflightError as error:
         log.error("subscription %s: pre-flight refused the renewal: %s", subscription.id, error)
-        pause_and_tell(subscription, "the renewal could not be prepared")
+        pause_and_tell(subscription, NOT_PREPARED)
         db.session.commit()
         return None
     key = renewal_key(subscription, f"renewal-{period}")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext
+
 from storefront import mail
+from storefront.i18n import BABEL_LOCALES, market_language
+from storefront.markets import MARKETS
 from storefront.subscription_models import (
     SUBSCRIPTION_TRANSITIONS,
     Subscription,
@@ -35,9 +39,14 @@ def pause_and_tell(subscription: Subscription, reason: str) -> None:
     if subscription.status == SubscriptionStatus.CANCELLED:
         return
     move(subscription, SubscriptionStatus.PAUSED, reason=reason)
-    mail.send(
-        subscription.email,
-        f"Your {subscription.product.name} subscription is paused",
-        f"We could not charge your Klarna payment method: {reason}.\n"
-        "Nothing was charged. Look up your order to restart or cancel the subscription.",
-    )
+    # In the market's language: a renewal runs from the command line, with no shopper's request.
+    with force_locale(BABEL_LOCALES[market_language(MARKETS[subscription.market])]):
+        subject = gettext(
+            "Your %(product)s subscription is paused", product=subscription.product.name
+        )
+        body = gettext(
+            "We could not charge your Klarna payment method: %(reason)s.\n"
+            "Nothing was charged. Look up your order to restart or cancel the subscription.",
+            reason=gettext(reason),
+        )
+    mail.send(subscription.email, subject, body)

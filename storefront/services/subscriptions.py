@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from storefront.extensions import db
 from storefront.klarna.customer_tokens import CustomerTokens
 from storefront.klarna.errors import KlarnaError, KlarnaNotFoundError
 from storefront.klarna_extension import get_klarna
 from storefront.models import Payment
-from storefront.plans import plan_label
+from storefront.plans import cadence_label
 from storefront.services.errors import ShopError
 from storefront.services.payments import new_order_number
 from storefront.services.renewal_pricing import due_date, next_amount
@@ -78,7 +79,7 @@ def view_of(subscription: Subscription) -> SubscriptionView:
         id=subscription.id,
         name=subscription.product.name,
         quantity=subscription.quantity,
-        cadence=plan_label(subscription.plan),
+        cadence=cadence_label(subscription.plan),
         status=subscription.status,
         pause_reason=subscription.pause_reason,
         next_date=due_date(subscription) if upcoming else None,
@@ -90,7 +91,7 @@ def owned(number: str, subscription_id: int) -> Subscription:
     """The checkout's subscription with this id, or SubscriptionRefused."""
     found = next((s for s in checkout_subscriptions(number) if s.id == subscription_id), None)
     if found is None:
-        raise SubscriptionRefused("That subscription is not part of this order.")
+        raise SubscriptionRefused(gettext("That subscription is not part of this order."))
     return found
 
 
@@ -98,14 +99,16 @@ def skip_next(number: str, subscription_id: int) -> None:
     """Skip the next delivery: its period is settled as SKIPPED, nothing is charged for it."""
     subscription = owned(number, subscription_id)
     if subscription.status != SubscriptionStatus.ACTIVE:
-        raise SubscriptionRefused("Only an active subscription's delivery can be skipped.")
+        raise SubscriptionRefused(gettext("Only an active subscription's delivery can be skipped."))
     period = subscription.next_period
     if db.session.scalar(
         sa.select(Renewal.id).where(
             Renewal.subscription_id == subscription.id, Renewal.period == period
         )
     ):
-        raise SubscriptionRefused("The next delivery is already on its way; skip the one after.")
+        raise SubscriptionRefused(
+            gettext("The next delivery is already on its way; skip the one after.")
+        )
     db.session.add(
         Renewal(
             subscription=subscription,
@@ -125,7 +128,7 @@ def cancel(subscription: Subscription) -> None:
         move(subscription, SubscriptionStatus.CANCELLED)
     except InvalidSubscriptionTransition:
         db.session.rollback()
-        raise SubscriptionRefused("This subscription cannot be cancelled now.") from None
+        raise SubscriptionRefused(gettext("This subscription cannot be cancelled now.")) from None
     token = subscription.customer_token
     sharing = [
         other
@@ -140,7 +143,7 @@ def cancel(subscription: Subscription) -> None:
         except KlarnaError:
             db.session.rollback()
             raise SubscriptionRefused(
-                "Klarna could not be reached to stop the payments; please try again."
+                gettext("Klarna could not be reached to stop the payments; please try again.")
             ) from None
     db.session.commit()
 

@@ -19,7 +19,7 @@ from storefront.i18n import LANGUAGES, market_language, request_language
 from storefront.markets import MARKETS, Market, market_for
 from storefront.models import Cart
 from storefront.money import format_rate
-from storefront.plans import plan_label
+from storefront.plans import cadence_label
 from storefront.services import carts
 from storefront.views.fragments import shared_fragment
 
@@ -178,4 +178,4 @@ def init_app(app: Flask) -> None:
         return current_market().format_amount(amount_minor)
 
     app.add_template_filter(format_rate, "rate")
-    app.add_template_filter(plan_label, "plan_label")
+    app.add_template_filter(cadence_label, "plan_label")  # in the page's language

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storefront.forms import ActionForm
@@ -24,7 +25,9 @@ def show(number: str) -> Response | str:
     """The checkout's subscriptions: cadence, state, next delivery date and amount."""
     found = subscriptions.checkout_subscriptions(number) if may_see_order(number) else []
     if not found:
-        flash("Enter your order number and email address to see your subscriptions.", "error")
+        flash(
+            gettext("Enter your order number and email address to see your subscriptions."), "error"
+        )
         return redirect(url_for("orders.lookup"))
     return render_template(
         "subscriptions/show.html",
@@ -39,7 +42,7 @@ def show(number: str) -> Response | str:
 def skip(number: str, subscription_id: int) -> Response:
     """Skip the next delivery."""
     return changed(
-        number, subscriptions.skip_next, subscription_id, "The next delivery is skipped."
+        number, subscriptions.skip_next, subscription_id, gettext("The next delivery is skipped.")
     )
 
 
@@ -47,7 +50,10 @@ def skip(number: str, subscription_id: int) -> Response:
 def cancel(number: str, subscription_id: int) -> Response:
     """Cancel the subscription (and stop Klarna charging for it)."""
     return changed(
-        number, subscriptions.cancel_for_shopper, subscription_id, "Your subscription is cancelled."
+        number,
+        subscriptions.cancel_for_shopper,
+        subscription_id,
+        gettext("Your subscription is cancelled."),
     )
 
 
@@ -57,7 +63,7 @@ def changed(
     """Apply a shopper's change if the form and the browser may; back to the page."""
     form = ActionForm()
     if not may_see_order(number) or not form.validate_on_submit():
-        flash("Please reload the page and try again.", "error")
+        flash(gettext("Please reload the page and try again."), "error")
         return redirect(url_for("orders.lookup"))
     try:
         change(number, subscription_id)
