@@ -86,7 +86,7 @@ def test_the_search_and_a_category_as_a_shopper_finds_them(page: Page) -> None:
     expect(page.get_by_text("Nothing matches “zeppelin”.")).to_be_visible()
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Pantry").click()
     expect(page.get_by_role("heading", name="Pantry", level=1)).to_be_visible()
-    expect(page.locator(".product-card")).to_have_count(3)
+    expect(page.locator(".product-card")).to_have_count(4)
     # A no-break space keeps "72" and "%" on one line, even in a narrow card.
     name = page.locator(".product-name", has_text="Dark Chocolate")
     assert name.inner_text().endswith("72\u00a0%")
