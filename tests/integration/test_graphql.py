@@ -121,13 +121,33 @@ def test_cart_ids_are_random_and_the_store_header_picks_the_market(client: ShopC
         "placeOrder",
     ],
 )
-def test_an_unknown_cart_id_is_magentos_error(
-    seeded: Flask, client: ShopClient, emulator_server: LiveServer, operation: str
+@pytest.mark.parametrize(
+    "guess",
+    [
+        lambda real: UNKNOWN,
+        lambda real: real[:-1] + ("A" if real[-1] != "A" else "B"),  # one character off
+        lambda real: real[:-1],  # a prefix
+        lambda real: real.swapcase(),  # ids are case-sensitive
+    ],
+    ids=["unknown", "one-off", "prefix", "other-case"],
+)
+def test_a_guessed_cart_id_is_magentos_error_and_changes_nothing(
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    operation: str,
+    guess: Callable[[str], str],
 ) -> None:
-    answer = graphql(client, operation, {"c": UNKNOWN})
+    """Another shopper's cart, ready to pay, is there; a guess near its id reaches nothing."""
+    real = fill_cart(client, "GB")
+    before = cart_of(client, real)
+    guessed = guess(real)
 
-    assert messages_of(answer) == [f'Could not find a cart with ID "{UNKNOWN}"']
+    answer = graphql(client, operation, {"c": guessed})
+
+    assert messages_of(answer) == [f'Could not find a cart with ID "{guessed}"']
     assert answer["errors"][0]["extensions"] == {"category": "graphql-no-such-entity"}
+    assert cart_of(client, real) == before
     assert klarna_operations(emulator_server) == []
 
 
