@@ -151,6 +151,36 @@ def test_a_guessed_cart_id_is_magentos_error_and_changes_nothing(
     assert klarna_operations(emulator_server) == []
 
 
+@pytest.mark.parametrize(
+    "operation",
+    [
+        CART_QUERY % "id",
+        "mutation($c: String!) { addProductsToCart(cartId: $c,"
+        ' cartItems: [{sku: "TEE-ORG", quantity: 5}]) { cart { id } } }',
+        "mutation($c: String!) { createKlarnaPaymentsSession(input: {cart_id: $c})"
+        " { client_token } }",
+        "mutation($c: String!) { placeOrder(input: {cart_id: $c}) { order { order_number } } }",
+    ],
+    ids=["cart", "addProductsToCart", "createKlarnaPaymentsSession", "placeOrder"],
+)
+def test_another_stores_cart_is_magentos_wrong_store_and_changes_nothing(
+    seeded: Flask, client: ShopClient, emulator_server: LiveServer, operation: str
+) -> None:
+    """A Swedish cart named under the British store is refused, as Magento refuses a cart of
+    another store view; the same request under its own store (or none) reaches it."""
+    swedish = fill_cart(client, "SE")
+    before = cart_of(client, swedish)
+
+    answer = graphql(client, operation, {"c": swedish}, Store="gb")
+
+    assert messages_of(answer) == [f'Wrong store code specified for cart "{swedish}"']
+    assert answer["errors"][0]["extensions"] == {"category": "graphql-no-such-entity"}
+    assert cart_of(client, swedish) == before
+    assert klarna_operations(emulator_server) == []
+    own = graphql(client, CART_QUERY % "id", {"c": swedish}, Store="se")
+    assert data_of(own)["cart"]["id"] == swedish
+
+
 def test_cart_items_are_added_changed_and_removed(seeded: Flask, client: ShopClient) -> None:
     cart_id = new_cart(client)
     add = (
