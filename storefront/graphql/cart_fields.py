@@ -76,7 +76,13 @@ def money(amount_minor: int, market: Market) -> dict[str, Any]:
 @shop_errors
 def resolve_cart(_: Any, info: GraphQLResolveInfo, cart_id: str) -> CartView:
     """The guest cart with this masked id."""
-    return cart_view(find_headless_cart(cart_id))
+    return cart_view(find_headless_cart(cart_id, store=named_store(info)))
+
+
+def named_store(info: GraphQLResolveInfo) -> str | None:
+    """The market the request's `Store` header named, or None when it named none."""
+    store: str | None = info.context["named_store"]
+    return store
 
 
 @query.field("storeConfig")

@@ -13,7 +13,7 @@ from flask import request
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from storefront.addresses import PostalAddress, normalize_postal_code, normalize_text
-from storefront.graphql.cart_fields import CartView, cart_view
+from storefront.graphql.cart_fields import CartView, cart_view, named_store
 from storefront.graphql.errors import shop_errors
 from storefront.markets import Market
 from storefront.models import AddressKind, Cart
@@ -74,7 +74,7 @@ def resolve_add_products(
     _: Any, info: GraphQLResolveInfo, cartId: str, cartItems: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Add each product; one that cannot be added is a user error, the others are added."""
-    cart = editable_headless_cart(cartId)
+    cart = editable_headless_cart(cartId, named_store(info))
     user_errors = []
     for item in cartItems:
         try:
@@ -90,7 +90,7 @@ def resolve_add_products(
 @shop_errors
 def resolve_update_items(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Set each line's quantity (0 removes it); all or nothing."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     for item in input["cart_items"]:
         if item is None:
             continue
@@ -106,7 +106,7 @@ def resolve_update_items(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 @shop_errors
 def resolve_remove_item(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Take a line out of the cart."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     carts.remove_item(cart, str(input["cart_item_uid"]))
     return cart_answer(cart)
 
@@ -115,7 +115,7 @@ def resolve_remove_item(_: Any, info: GraphQLResolveInfo, input: dict[str, Any])
 @shop_errors
 def resolve_apply_coupon(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Apply a coupon code (failed codes count against the client's limit, as on the pages)."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     apply = failures_limited(COUPON_CODES, request.remote_addr, checkout.apply_coupon)
     apply(cart, input["coupon_code"], today=today())
     return cart_answer(cart)
@@ -125,7 +125,7 @@ def resolve_apply_coupon(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 @shop_errors
 def resolve_remove_coupon(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Take the coupon off the cart."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     checkout.remove_coupon(cart)
     return cart_answer(cart)
 
@@ -134,7 +134,7 @@ def resolve_remove_coupon(_: Any, info: GraphQLResolveInfo, input: dict[str, Any
 @shop_errors
 def resolve_set_email(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Set the guest's e-mail."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     set_email(cart, normalize_text(input["email"]))
     return cart_answer(cart)
 
@@ -161,7 +161,7 @@ def postal_address(given: dict[str, Any]) -> tuple[PostalAddress, str]:
 @shop_errors
 def resolve_set_shipping(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Set the one shipping address (the shop ships each order to one address)."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     given = [entry for entry in input["shipping_addresses"] if entry and entry.get("address")]
     if len(given) != 1:
         raise GraphQLError("Set exactly one shipping address; the shop ships to one address.")
@@ -173,7 +173,7 @@ def resolve_set_shipping(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 @shop_errors
 def resolve_set_billing(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Set the billing address, or use the shipping address as it (`same_as_shipping`)."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     billing = input["billing_address"]
     if billing.get("same_as_shipping"):
         bill_to_shipping_address(cart)
@@ -190,7 +190,7 @@ def resolve_set_billing(_: Any, info: GraphQLResolveInfo, input: dict[str, Any])
 @shop_errors
 def resolve_set_shipping_methods(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
     """Choose the shipping method (the shop's code is both carrier and method code)."""
-    cart = editable_headless_cart(input["cart_id"])
+    cart = editable_headless_cart(input["cart_id"], named_store(info))
     chosen = [method for method in input["shipping_methods"] if method]
     if len(chosen) != 1:
         raise GraphQLError("Choose exactly one shipping method.")

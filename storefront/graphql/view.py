@@ -70,7 +70,7 @@ def graphql() -> tuple[Response, int]:
     _, result = graphql_sync(
         schema,
         body,
-        context_value={"market": market_for(store)},
+        context_value={"market": market_for(store), "named_store": store or None},
         query_parser=parse_document,
         validation_rules=validation_rules(body.get("variables")),
         introspection=current_app.config["GRAPHQL_INTROSPECTION"],

@@ -179,6 +179,15 @@ class CartNotFound(ShopError):
         super().__init__(f'Could not find a cart with ID "{masked_id[:MASKED_ID_ECHO]}"')
 
 
+class WrongStore(CartNotFound):
+    """A headless cart named under another store (market) than its own: Magento's refusal."""
+
+    def __init__(self, masked_id: str) -> None:
+        ShopError.__init__(
+            self, f'Wrong store code specified for cart "{masked_id[:MASKED_ID_ECHO]}"'
+        )
+
+
 class PaymentMethodUnavailable(ShopError):
     """A headless client chose a payment method the cart is not offered right now."""
 

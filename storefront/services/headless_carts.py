@@ -23,7 +23,12 @@ from storefront.services.checkout import (
     stored_address,
 )
 from storefront.services.checkout import store_address as store_cart_address
-from storefront.services.errors import CartNotFound, CheckoutIncomplete, InvalidDetails
+from storefront.services.errors import (
+    CartNotFound,
+    CheckoutIncomplete,
+    InvalidDetails,
+    WrongStore,
+)
 
 MASKED_ID_ALPHABET = string.ascii_letters + string.digits
 MASKED_ID_LENGTH = 32
@@ -40,19 +45,27 @@ def create_headless_cart(market: Market) -> Cart:
     return carts.create_cart(market, masked_id=new_masked_id())
 
 
-def find_headless_cart(masked_id: str, *, for_update: bool = False) -> Cart:
-    """The cart with this masked id (locked for a change with `for_update`), or CartNotFound."""
+def find_headless_cart(
+    masked_id: str, *, for_update: bool = False, store: str | None = None
+) -> Cart:
+    """The cart with this masked id (locked for a change with `for_update`), or CartNotFound.
+
+    `store`: the market the client named (Magento's `Store` header); a cart of another market
+    is WrongStore, as Magento refuses a cart of another store view. None: any market.
+    """
     cart = None
     if 0 < len(masked_id) <= MASKED_ID_LENGTH:
         cart = carts.find_cart_where(Cart.masked_id == masked_id, for_update=for_update)
     if cart is None:
         raise CartNotFound(masked_id)
+    if store is not None and cart.market != store:
+        raise WrongStore(masked_id)
     return cart
 
 
-def editable_headless_cart(masked_id: str) -> Cart:
+def editable_headless_cart(masked_id: str, store: str | None = None) -> Cart:
     """The cart, locked for a change; OrderBeingConfirmed while its order is being placed."""
-    cart = find_headless_cart(masked_id, for_update=True)
+    cart = find_headless_cart(masked_id, for_update=True, store=store)
     carts.require_editable(cart)
     return cart
 

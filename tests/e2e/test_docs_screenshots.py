@@ -43,7 +43,7 @@ def test_screenshots_of_the_shop(
         page.set_viewport_size(viewport)
         page.goto("/")
         expect(page.get_by_role("heading", level=1)).to_have_text(HERO_HEADING)
-        expect(page.locator(".product-card")).to_have_count(12)
+        expect(page.locator(".product-card")).to_have_count(14)
         page.wait_for_load_state("networkidle")  # every picture drawn
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         shots[f"shop-home{suffix}.png"] = page.screenshot()  # the first screen a shopper sees

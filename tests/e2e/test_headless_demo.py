@@ -20,6 +20,20 @@ from tests.support.personas import PERSONAS
 DEMO_PATH = "/static/headless/index.html"
 # Any request the page sends to the shop other than GraphQL and its static files is a failure.
 ALLOWED_PREFIXES = ("/graphql", "/static/")
+# Notes (in the demo page) the widget iframe's height each time Buy is enabled: Buy must
+# never be offered beside a blank (0 px) widget area.
+WATCH_BUY = """
+window.widgetHeightsWhenBuyEnabled = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const buy = document.getElementById("buy-button");
+  if (!buy) return; // Klarna's frames run this script too
+  new MutationObserver(() => {
+    if (buy.disabled) return;
+    const frame = document.querySelector("#klarna-payments-container iframe");
+    window.widgetHeightsWhenBuyEnabled.push(frame ? frame.getBoundingClientRect().height : 0);
+  }).observe(buy, { attributes: true, attributeFilter: ["disabled"] });
+});
+"""
 
 
 def fill_details(page: Page, market: str) -> None:
@@ -38,13 +52,14 @@ def fill_details(page: Page, market: str) -> None:
         page.get_by_label(label, exact=True).fill(value)
 
 
-@pytest.mark.parametrize("market", ["GB", "US"])
+@pytest.mark.parametrize(("market", "width"), [("GB", 1280), ("US", 390)])
 def test_headless_demo_buys_with_graphql_and_klarnas_widget(
     page: Page,
     storefront_server: LiveServer,
     emulator_server: LiveServer,
     console_errors: list[str],
     market: str,
+    width: int,
 ) -> None:
     shop_paths: list[str] = []
     page.on(
@@ -55,6 +70,8 @@ def test_headless_demo_buys_with_graphql_and_klarnas_widget(
             else None
         ),
     )
+    page.set_viewport_size({"width": width, "height": 800})
+    page.add_init_script(WATCH_BUY)
     page.goto(DEMO_PATH)
     page.get_by_label("Store").select_option(market.lower())
     page.get_by_label("Quantity").fill("2")
@@ -70,6 +87,9 @@ def test_headless_demo_buys_with_graphql_and_klarnas_widget(
     checkout = CheckoutPage(page)
     checkout.ready_to_buy()
     shown_total = checkout.total_minor()
+    heights = page.evaluate("window.widgetHeightsWhenBuyEnabled")
+    assert heights and min(heights) > 0, heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     checkout.buy()
     checkout.confirm_in_dialog()
 

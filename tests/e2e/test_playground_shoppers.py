@@ -1,11 +1,13 @@
 """In Chromium, each of Klarna's playground shoppers through the shop, chosen with the payment
 page's "Test data" box (KLARNA_TEST_DATA): approved, declined, held then accepted, held then
-rejected, and the shopper Klarna shows no form to.
+rejected, the shopper Klarna shows no form to, and, for a subscription, the shopper whose
+renewals Klarna declines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,9 +15,11 @@ from playwright.sync_api import Page, expect
 from storefront.klarna.playground_shoppers import Outcome, playground_shoppers, sample_email
 from tests.e2e.pages.checkout import CheckoutPage
 from tests.e2e.test_klarna_checkout import orders_of
+from tests.e2e.test_subscription_checkout import subscribe_on_product_page
 from tests.support.live_server import LiveServer
 from tests.support.payment_flow import decide_pending_orders, klarna_operations
 from tests.support.polling import playwright_sleep, wait_until
+from tests.support.subscriptions import renew
 
 
 @pytest.fixture
@@ -125,3 +129,24 @@ def test_shopper_klarna_shows_no_form_to_is_offered_no_klarna(
     expect(checkout.dialog).to_have_count(0)
     assert orders_of(storefront_server) == []
     assert "create_order" not in klarna_operations(emulator_server)
+
+
+@pytest.mark.usefixtures("test_data_box")
+def test_with_a_subscription_the_box_offers_the_renewal_shoppers_whose_renewal_pauses(
+    page: Page, storefront_server: LiveServer, console_errors: list[str]
+) -> None:
+    subscribe_on_product_page(page, "GB", "coffee-beans", "Subscribe, delivered every 2 weeks")
+    checkout = CheckoutPage(page)
+    checkout.reach_payment("GB", [])
+    emails = [shopper.email for shopper in playground_shoppers("GB", subscriptions=True)]
+    expect(page.locator("#test-data code")).to_have_text(emails)
+    checkout.use_test_email(sample_email("GB", Outcome.RENEWALS_DECLINED))
+    checkout.pay()
+    checkout.expect_order_placed()
+    # The first renewal falls due: Klarna declines it and the subscription pauses.
+    renew(storefront_server.app, datetime.now(UTC) + timedelta(days=15))
+    page.get_by_role("link", name="Your subscriptions").click()
+    subscription = page.locator(".subscription")
+    expect(subscription).to_contain_text("Paused: Klarna could not charge the saved payment method")
+    expect(subscription.get_by_role("button", name="Skip next delivery")).to_have_count(0)
+    assert console_errors == []

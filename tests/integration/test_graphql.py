@@ -121,14 +121,64 @@ def test_cart_ids_are_random_and_the_store_header_picks_the_market(client: ShopC
         "placeOrder",
     ],
 )
-def test_an_unknown_cart_id_is_magentos_error(
+@pytest.mark.parametrize(
+    "guess",
+    [
+        lambda real: UNKNOWN,
+        lambda real: real[:-1] + ("A" if real[-1] != "A" else "B"),  # one character off
+        lambda real: real[:-1],  # a prefix
+        lambda real: real.swapcase(),  # ids are case-sensitive
+    ],
+    ids=["unknown", "one-off", "prefix", "other-case"],
+)
+def test_a_guessed_cart_id_is_magentos_error_and_changes_nothing(
+    seeded: Flask,
+    client: ShopClient,
+    emulator_server: LiveServer,
+    operation: str,
+    guess: Callable[[str], str],
+) -> None:
+    """Another shopper's cart, ready to pay, is there; a guess near its id reaches nothing."""
+    real = fill_cart(client, "GB")
+    before = cart_of(client, real)
+    guessed = guess(real)
+
+    answer = graphql(client, operation, {"c": guessed})
+
+    assert messages_of(answer) == [f'Could not find a cart with ID "{guessed}"']
+    assert answer["errors"][0]["extensions"] == {"category": "graphql-no-such-entity"}
+    assert cart_of(client, real) == before
+    assert klarna_operations(emulator_server) == []
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        CART_QUERY % "id",
+        "mutation($c: String!) { addProductsToCart(cartId: $c,"
+        ' cartItems: [{sku: "TEE-ORG", quantity: 5}]) { cart { id } } }',
+        "mutation($c: String!) { createKlarnaPaymentsSession(input: {cart_id: $c})"
+        " { client_token } }",
+        "mutation($c: String!) { placeOrder(input: {cart_id: $c}) { order { order_number } } }",
+    ],
+    ids=["cart", "addProductsToCart", "createKlarnaPaymentsSession", "placeOrder"],
+)
+def test_another_stores_cart_is_magentos_wrong_store_and_changes_nothing(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer, operation: str
 ) -> None:
-    answer = graphql(client, operation, {"c": UNKNOWN})
+    """A Swedish cart named under the British store is refused, as Magento refuses a cart of
+    another store view; the same request under its own store (or none) reaches it."""
+    swedish = fill_cart(client, "SE")
+    before = cart_of(client, swedish)
 
-    assert messages_of(answer) == [f'Could not find a cart with ID "{UNKNOWN}"']
+    answer = graphql(client, operation, {"c": swedish}, Store="gb")
+
+    assert messages_of(answer) == [f'Wrong store code specified for cart "{swedish}"']
     assert answer["errors"][0]["extensions"] == {"category": "graphql-no-such-entity"}
+    assert cart_of(client, swedish) == before
     assert klarna_operations(emulator_server) == []
+    own = graphql(client, CART_QUERY % "id", {"c": swedish}, Store="se")
+    assert data_of(own)["cart"]["id"] == swedish
 
 
 def test_cart_items_are_added_changed_and_removed(seeded: Flask, client: ShopClient) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask
 
+from tests.contract.test_headless_docs import SECTION as CURL_SECTION
+from tests.contract.test_headless_docs import section_blocks as curl_blocks
 from tests.support.client import ShopClient
 from tests.support.graphql_shopper import authorize_headless
 from tests.support.live_server import LiveServer
@@ -62,7 +64,7 @@ def test_the_documented_graphql_session_runs_as_written(
     seeded: Flask, client: ShopClient, emulator_server: LiveServer
 ) -> None:
     exchanges = documented_exchanges()
-    assert len(exchanges) >= 10
+    assert len(exchanges) >= 11
     run_values: dict[str, str] = {}
     for query, documented in exchanges:
         token = TOKEN.search(query)
@@ -83,3 +85,30 @@ def test_a_changed_answer_does_not_match() -> None:
     assert matches(documented, {"data": {"cart": {"id": "B", "prices": {"value": 1}}}}, {})
     assert not matches(documented, {"data": {"cart": {"id": "B", "prices": {"value": 2}}}}, {})
     assert not matches(documented, {"data": {"cart": {"id": "B"}}}, {})
+
+
+def fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(section heading, language) of every fenced block in the text; an unclosed one fails."""
+    blocks, section, fence = [], "", None
+    for line in text.splitlines():
+        if fence is None and line.startswith("## "):
+            section = line
+        elif line.startswith("```"):
+            if fence is None:
+                fence = line[3:].strip()
+                blocks.append((section, fence))
+            else:
+                fence = None
+    assert fence is None, "an example's code block is never closed"
+    return blocks
+
+
+def test_every_example_in_the_document_is_run() -> None:
+    """Each block of docs/headless.md is a step one of the two docs tests runs; none elsewhere."""
+    blocks = fenced_blocks(DOC.read_text(encoding="utf-8"))
+    graphql = [language for section, language in blocks if section == SECTION]
+    json_api = [language for section, language in blocks if section == CURL_SECTION]
+
+    assert graphql == ["graphql", "json"] * len(documented_exchanges())
+    assert json_api == ["sh", "http"] * (len(curl_blocks()) // 2)
+    assert len(graphql) + len(json_api) == len(blocks), blocks

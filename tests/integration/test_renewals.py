@@ -17,8 +17,6 @@ from flask import Flask
 
 from klarna_emulator.domain.customer_tokens import TokenStatus
 from storefront.extensions import db
-from storefront.klarna.customer_tokens import CustomerTokens
-from storefront.klarna.errors import error_for_response
 from storefront.plans import Plan
 from storefront.subscription_models import Subscription
 from tests.support.concurrency import run_together
@@ -52,7 +50,7 @@ def due_periods(app: Flask, until: datetime) -> Counter[int]:
 
 
 def check_ledger(app: Flask, server: LiveServer, until: datetime) -> None:
-    """One placed renewal per due period, each a shop order equal to exactly one Klarna order."""
+    """One placed renewal per due period, each a shop order equal to exactly one token order."""
     found = ledger(app)
     store = emulator_of(server).store
     renewals = found["renewals"]
@@ -62,10 +60,18 @@ def check_ledger(app: Flask, server: LiveServer, until: datetime) -> None:
     periods = [(row["subscription_id"], row["period"]) for row in renewals]
     assert len(periods) == len(set(periods))
     orders = {row["id"]: row for row in found["orders"]}
+    tokens = {row["id"]: row["customer_token"] for row in found["subscriptions"]}
     for row in renewals:
         order = orders[row["order_id"]]
         klarna_order = store.orders[order["klarna_order_id"]]
         assert klarna_order.order_amount == order["total_minor"] == row["amount_minor"]
+        # Charged on the subscription's own token.
+        token = store.customer_tokens[tokens[row["subscription_id"]]]
+        assert order["klarna_order_id"] in token.order_ids
+    # Each token made exactly one order per renewal of its subscriptions: none charged twice.
+    for token_id, token in store.customer_tokens.items():
+        charged = [row for row in renewals if tokens[row["subscription_id"]] == token_id]
+        assert len(token.order_ids) == len(set(token.order_ids)) == len(charged)
     # No Klarna order without its shop order, none charged twice.
     shop_ids = Counter(order["klarna_order_id"] for order in found["orders"])
     assert set(store.orders) == set(shop_ids) and max(shop_ids.values()) == 1
@@ -76,59 +82,109 @@ def check_ledger(app: Flask, server: LiveServer, until: datetime) -> None:
     assert all(len(values) == 1 for values in amounts.values())
 
 
-def test_renewing_twice_per_period_and_twice_at_once_charges_each_period_once(
+def renew_in_processes(app: Flask, until: datetime, processes: int = 2) -> list[str]:
+    """Start `processes` `flask subscriptions renew --until` commands at once; their outputs."""
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")},
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "KLARNA_API_URL": app.config["KLARNA_API_URL"],
+        "KLARNA_USERNAME": app.config["KLARNA_USERNAME"],
+        "KLARNA_PASSWORD": app.config["KLARNA_PASSWORD"],
+        "SECRET_KEY": "k" * 40,
+        "PUBLIC_URL": "http://127.0.0.1:5000/",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "storefront", "subscriptions", "renew"]
+    command += ["--until", until.strftime("%Y-%m-%dT%H:%M:%S")]
+    runs = [
+        subprocess.Popen(  # noqa: S603 - the test's own interpreter and arguments
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(processes)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0] * processes, outputs
+    return outputs
+
+
+def move_clocks_to(server: LiveServer, moment: datetime) -> datetime:
+    """Advance Klarna's (the emulator's) clock to `moment`; the shop's `renew --until` time."""
+    store = emulator_of(server).store
+    store.advance_clock(max((moment - store.now()).total_seconds(), 0))
+    assert abs((store.now() - moment).total_seconds()) < 60
+    return moment
+
+
+def test_three_periods_renewed_twice_and_by_two_processes_at_once_charge_each_once(
     seeded: Flask, make_app, emulator_server: LiveServer
 ) -> None:
     for market, items in CHECKOUTS:
         subscribe(seeded.test_client(), emulator_server, market, items)  # type: ignore[arg-type]
     other = make_app()
+    store = emulator_of(emulator_server).store
+    seen = set(store.orders)
     start = datetime.now(UTC)
-    for days in ROUNDS:
-        until = start + timedelta(days=days)
-        run_together([partial(renew, seeded, until), partial(renew, other, until)])
-        renew(seeded, until)  # and once more afterwards: nothing left to charge
+    for number, days in enumerate(ROUNDS):
+        until = move_clocks_to(emulator_server, start + timedelta(days=days))
+        if number == 0:  # two processes start the same instant, as two cron hosts would
+            renew_in_processes(seeded, until)
+        else:  # two app instances on two threads, released by one barrier
+            run_together([partial(renew, seeded, until), partial(renew, other, until)])
+        again = renew(seeded, until)  # and once more afterwards: nothing left to charge
+        assert sum(again.counts.values()) == 0, again.counts
         check_ledger(seeded, emulator_server, until)
+        # Klarna made this round's orders on its own (advanced) day, the shop's `until`.
+        made = set(store.orders) - seen
+        assert made and {store.orders[order].created_at.date() for order in made} == {until.date()}
+        seen |= made
     assert sum(due_periods(seeded, start + timedelta(days=ROUNDS[-1])).values()) >= 15
 
 
-@pytest.mark.parametrize(
-    ("code", "reason"),
-    [
-        ("TOKEN_SUSPENDED", "suspended"),
-        ("TOKEN_CANCELED", "cancelled"),
-        ("PAYMENT_METHOD_FAILED", "could not charge"),
-    ],
-)
+def refuse_by_control(server: LiveServer, token: str, action: str, body: dict[str, int]) -> None:
+    """Ask the emulator's control plane to suspend a token or decline its next orders."""
+    response = control_client(server).post(
+        f"/_emulator/customer-tokens/{token}/{action}", json=body
+    )
+    assert response.status_code == 204, response.get_json()
+
+
+def cancel_at_klarna(server: LiveServer, token: str) -> None:
+    """Klarna cancelled the token behind the shop's back (the shopper did, in Klarna's app)."""
+    store = emulator_of(server).store
+    with store.lock:
+        store.customer_tokens[token].set_status(TokenStatus.CANCELLED)
+
+
+# How Klarna comes to refuse the first renewal: a persona's e-mail, or the control plane.
+REFUSALS = {
+    "suspended at creation (persona)": ("customer+suspend-after-00@email.uk", None, "suspended"),
+    "suspended later (control plane)": (
+        None,
+        partial(refuse_by_control, action="suspend", body={}),
+        "suspended",
+    ),
+    "cancelled at Klarna": (None, cancel_at_klarna, "cancelled"),
+    "every renewal declined (persona)": (
+        "customer+renewal-declined@email.uk",
+        None,
+        "could not charge",
+    ),
+    "next renewal declined (control plane)": (
+        None,
+        partial(refuse_by_control, action="decline", body={"count": 1}),
+        "could not charge",
+    ),
+}
+
+
+@pytest.mark.parametrize("refusal", list(REFUSALS))
 def test_a_refused_renewal_pauses_the_subscription_and_tells_the_shopper(
-    seeded: Flask, emulator_server: LiveServer, monkeypatch, code: str, reason: str
+    seeded: Flask, emulator_server: LiveServer, refusal: str
 ) -> None:
-    subscribe(seeded.test_client(), emulator_server, "GB", (("COF-BEAN", "WEEK:2"),))
+    email, before_renewal, reason = REFUSALS[refusal]
+    subscribe(seeded.test_client(), emulator_server, "GB", (("COF-BEAN", "WEEK:2"),), email)
     [subscription] = ledger(seeded)["subscriptions"]
-    token = subscription["customer_token"]
-    control = control_client(emulator_server)
-    if code == "TOKEN_SUSPENDED":
-        assert (
-            control.post(f"/_emulator/customer-tokens/{token}/suspend", json={}).status_code < 300
-        )
-    elif code == "TOKEN_CANCELED":
-        store = emulator_of(emulator_server).store
-        with store.lock:
-            store.customer_tokens[token].set_status(TokenStatus.CANCELLED)
-    else:
-        # The emulator has no persona whose renewal fails yet: Klarna's answer, as typed.
-        refused = error_for_response(
-            operation="create_token_order",
-            api_url=emulator_server.url,
-            status=403,
-            error_code=code,
-            error_messages=["Payment method failed"],
-            correlation_id="c-1",
-        )
-
-        def refuse(*args: object, **kwargs: object) -> None:
-            raise refused
-
-        monkeypatch.setattr(CustomerTokens, "create_order", refuse)
+    if before_renewal:
+        before_renewal(emulator_server, subscription["customer_token"])
     until = datetime.now(UTC) + timedelta(days=40)
     outbox = capture_mail(seeded)
     first = renew(seeded, until)
@@ -137,9 +193,39 @@ def test_a_refused_renewal_pauses_the_subscription_and_tells_the_shopper(
     assert paused["status"] == "paused" and reason in paused["pause_reason"]
     assert sum(first.counts.values()) == 1 and sum(again.counts.values()) == 0
     assert [row["status"] for row in ledger(seeded)["renewals"]] == ["declined"]
+    assert (
+        not emulator_of(emulator_server).store.customer_tokens[paused["customer_token"]].order_ids
+    )
     [message] = outbox
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "paused" in message["Subject"] and reason in body
+
+
+def test_a_token_klarna_suspends_after_one_renewal_pauses_and_the_shopper_reads_why(
+    seeded: Flask, emulator_server: LiveServer
+) -> None:
+    email = "customer+suspend-after-01@email.uk"
+    subscribe(seeded.test_client(), emulator_server, "GB", (("COF-BEAN", "WEEK:2"),), email)
+    store = emulator_of(emulator_server).store
+    start = datetime.now(UTC)
+    first = renew(seeded, move_clocks_to(emulator_server, start + timedelta(days=15)))
+    assert dict(first.counts) == {"order placed": 1}, first.counts
+    [token] = store.customer_tokens.values()
+    assert token.status is TokenStatus.SUSPENDED and len(token.order_ids) == 1
+    renew(seeded, move_clocks_to(emulator_server, start + timedelta(days=29)))
+    [paused] = ledger(seeded)["subscriptions"]
+    assert paused["status"] == "paused" and "suspended" in paused["pause_reason"]
+    assert [row["status"] for row in ledger(seeded)["renewals"]] == ["placed", "declined"]
+    # The shopper finds it through order lookup: paused, and why.
+    [checkout_order, _renewal_order] = ledger(seeded)["orders"]
+    shopper = seeded.test_client()
+    found = shopper.post_form(  # type: ignore[attr-defined]
+        "/orders/lookup", {"number": checkout_order["number"], "email": email}
+    )
+    assert found.status_code == 302
+    page = shopper.get(f"/subscriptions/{checkout_order['number']}").get_data(as_text=True)
+    assert "Paused: Klarna has suspended the saved payment method." in page
+    assert "Skip next delivery" not in page
 
 
 def test_the_renew_command_charges_due_periods_and_says_what_it_did(
@@ -156,32 +242,3 @@ def test_the_renew_command_charges_due_periods_and_says_what_it_did(
     assert [row["period"] for row in ledger(seeded)["renewals"]] == [1, 2]
     refused = runner.invoke(args=["subscriptions", "renew", "--until", "next tuesday"])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
-
-
-def test_two_renew_processes_at_once_charge_each_period_once(
-    seeded: Flask, emulator_server: LiveServer
-) -> None:
-    for market, items in CHECKOUTS[:3]:
-        subscribe(seeded.test_client(), emulator_server, market, items)  # type: ignore[arg-type]
-    until = datetime.now(UTC) + timedelta(days=45)
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("KLARNA_")},
-        "DATABASE_URL": seeded.config["DATABASE_URL"],
-        "KLARNA_API_URL": seeded.config["KLARNA_API_URL"],
-        "KLARNA_USERNAME": seeded.config["KLARNA_USERNAME"],
-        "KLARNA_PASSWORD": seeded.config["KLARNA_PASSWORD"],
-        "SECRET_KEY": "k" * 40,
-        "PUBLIC_URL": "http://127.0.0.1:5000/",
-    }
-    command = [sys.executable, "-m", "flask", "--app", "storefront", "subscriptions", "renew"]
-    command += ["--until", until.strftime("%Y-%m-%dT%H:%M:%S")]
-    runs = [
-        subprocess.Popen(  # noqa: S603 - the test's own interpreter and arguments
-            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    check_ledger(seeded, emulator_server, until)
-    assert len(ledger(seeded)["renewals"]) >= 4, outputs

@@ -38,9 +38,10 @@ def details_form(market: str, **changes: str) -> dict[str, str]:
     return data | changes
 
 
-def complete_checkout(client: ShopClient, market: str) -> TestResponse:
-    """Enter the persona's details and the first shipping method; return the summary page."""
-    client.post_form("/checkout/details", details_form(market))
+def complete_checkout(client: ShopClient, market: str, **changes: str) -> TestResponse:
+    """Enter the persona's details (`changes`: fields to differ) and the first shipping method;
+    return the summary page."""
+    client.post_form("/checkout/details", details_form(market, **changes))
     client.post_form("/checkout/shipping", {"method": FIRST_SHIPPING_METHOD[market]})
     return client.get("/checkout/summary")
 

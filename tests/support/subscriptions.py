@@ -23,13 +23,15 @@ def subscribe(
     server: LiveServer,
     market: str,
     items: tuple[tuple[str, str], ...],
+    email: str | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Buy (sku, plan) items ("" = one-time) through the payment page; state and landing."""
+    """Buy (sku, plan) items ("" = one-time) through the payment page, as the market's persona
+    or with another e-mail (a token persona's); the page's state and where the shop landed."""
     switch_market(client, market)
     for sku, plan in items:
         response = add(client, sku, 1, plan=plan)
         assert response.status_code in (302, 303)
-    complete_checkout(client, market)
+    complete_checkout(client, market, **({"email": email} if email else {}))
     page = client.get("/checkout/payment")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
     state = widget_state(page)

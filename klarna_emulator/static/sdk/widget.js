@@ -33,13 +33,19 @@ onMessage(async (message) => {
   // Loads can overlap (a cart edited twice quickly): every call gets its answer, the newest
   // one decides what is shown.
   if (request === latestRequest) render(ok ? body.widget : null);
+  // The new height goes before the answer, so load()'s callback (which lets the page enable
+  // its Buy button) never runs while the iframe is still 0 px tall: a blank widget area.
+  reportHeight();
   if (ok) send({ type: "done", request, result: body.result, offered: body.offered });
   else send({ type: "failed", request, error: errorOf(body) });
 });
 
-// Report the height whenever the content changes size, so the SDK resizes the iframe.
-new ResizeObserver(() => {
+/** Tell the SDK the content's height (reading it lays the frame out now), to size the iframe. */
+function reportHeight() {
   send({ type: "height", height: document.body.getBoundingClientRect().height });
-}).observe(document.body);
+}
+
+// Report the height whenever the content changes size, so the SDK resizes the iframe.
+new ResizeObserver(reportHeight).observe(document.body);
 
 ready();

@@ -46,6 +46,23 @@ def test_load_reports_the_widget_height(sdk: SdkPage, merchant: EmulatorMerchant
     assert round(box["height"]) == heights[-1]
 
 
+def test_the_widget_has_its_height_when_loads_callback_runs(
+    sdk: SdkPage, merchant: EmulatorMerchant
+) -> None:
+    """A page enables its Buy button in load()'s callback: the widget must not be 0 px then."""
+    sdk.init(merchant.create_session(gb_cart())["client_token"])
+
+    height = sdk.page.evaluate(
+        """() => new Promise((resolve) => Klarna.Payments.load(
+            { container: "#klarna-container", payment_method_category: "pay_later" },
+            () => resolve(document.querySelector("#klarna-container iframe")
+                .getBoundingClientRect().height),
+        ))"""
+    )
+
+    assert height > 0
+
+
 def test_load_hides_the_form_for_a_category_the_session_does_not_offer(
     sdk: SdkPage, merchant: EmulatorMerchant
 ) -> None:

@@ -129,13 +129,38 @@ def test_the_purchase_flow_refuses_an_unreadable_tag_as_an_invalid_email() -> No
 def test_every_shopper_the_shop_lists_gets_its_outcome_from_the_emulator(country: str) -> None:
     # The shop's "Test data" box (storefront/klarna/playground_shoppers.py) promises what the
     # emulator's table decides; the two must not drift apart.
+    no_persona = TokenPersona()
     expected = {
-        Outcome.APPROVED: (Decision.APPROVE, None),
-        Outcome.DECLINED: (Decision.DENY, None),
-        Outcome.HELD_THEN_ACCEPTED: (Decision.APPROVE, PendingDecision(FraudEvent.ACCEPTED, 5)),
-        Outcome.HELD_THEN_REJECTED: (Decision.APPROVE, PendingDecision(FraudEvent.REJECTED, 5)),
-        Outcome.FORM_HIDDEN: (Decision.HIDE_FORM, None),
+        Outcome.APPROVED: (Decision.APPROVE, None, no_persona),
+        Outcome.DECLINED: (Decision.DENY, None, no_persona),
+        Outcome.HELD_THEN_ACCEPTED: (
+            Decision.APPROVE,
+            PendingDecision(FraudEvent.ACCEPTED, 5),
+            no_persona,
+        ),
+        Outcome.HELD_THEN_REJECTED: (
+            Decision.APPROVE,
+            PendingDecision(FraudEvent.REJECTED, 5),
+            no_persona,
+        ),
+        Outcome.FORM_HIDDEN: (Decision.HIDE_FORM, None, no_persona),
+        # Approved today; the saved payment method is suspended after the first renewal.
+        Outcome.TOKEN_SUSPENDED: (Decision.APPROVE, None, TokenPersona(suspend_after=1)),
+        Outcome.RENEWALS_DECLINED: (Decision.APPROVE, None, TokenPersona(declines_renewals=True)),
     }
-    for shopper in playground_shoppers(country):
+    shoppers = playground_shoppers(country, subscriptions=True)
+    listed = {shopper.outcome for shopper in shoppers}
+    assert {Outcome.TOKEN_SUSPENDED, Outcome.RENEWALS_DECLINED} <= listed
+    for shopper in shoppers:
         scenario = scenario_for(shopper.email)
-        assert (scenario.decision, scenario.pending) == expected[shopper.outcome], shopper.email
+        found = (scenario.decision, scenario.pending, token_persona(shopper.email))
+        assert found == expected[shopper.outcome], shopper.email
+
+
+@pytest.mark.parametrize("country", sorted(SAMPLE_EMAILS))
+def test_the_subscription_shoppers_are_listed_only_for_a_cart_with_a_subscription(
+    country: str,
+) -> None:
+    plain = {shopper.outcome for shopper in playground_shoppers(country)}
+    subscribing = {shopper.outcome for shopper in playground_shoppers(country, subscriptions=True)}
+    assert subscribing - plain == {Outcome.TOKEN_SUSPENDED, Outcome.RENEWALS_DECLINED}
