@@ -329,6 +329,16 @@ PRODUCT_TEXTS: dict[str, dict[str, ProductText]] = {
             ("Weight", "100 g"),
             ("Allergens", "Made where milk and nuts are handled"),
         ),
+        "MAG-FLD": text(
+            "Walks, recipes and makers from the north, in print every month.",
+            "Walks, recipes and makers from the north, in print every month.",
+            "Field Journal, a monthly magazine",
+        ),
+        "TEA-CLUB": text(
+            "Three loose-leaf teas a month. Your first box is free.",
+            "Three loose-leaf teas a month. Your first box is free.",
+            "A green tin of loose-leaf tea",
+        ),
     },
     "de": {
         "TEE-ORG": text(
@@ -461,6 +471,16 @@ PRODUCT_TEXTS: dict[str, dict[str, ProductText]] = {
             ("Gewicht", "100 g"),
             ("Allergene", "Hergestellt, wo Milch und Nüsse verarbeitet werden"),
         ),
+        "MAG-FLD": text(
+            "Wanderungen, Rezepte und Handwerk aus dem Norden, jeden Monat gedruckt.",
+            "Wanderungen, Rezepte und Handwerk aus dem Norden, jeden Monat gedruckt.",
+            "Field Journal, eine Monatszeitschrift",
+        ),
+        "TEA-CLUB": text(
+            "Drei lose Tees im Monat. Ihre erste Box ist kostenlos.",
+            "Drei lose Tees im Monat. Ihre erste Box ist kostenlos.",
+            "Eine grüne Dose mit losem Tee",
+        ),
     },
     "sv": {
         "TEE-ORG": text(
@@ -591,6 +611,16 @@ PRODUCT_TEXTS: dict[str, dict[str, ProductText]] = {
             ("Ingredienser", "Kakaobönor, rörsocker"),
             ("Vikt", "100 g"),
             ("Allergener", "Tillverkad där mjölk och nötter hanteras"),
+        ),
+        "MAG-FLD": text(
+            "Vandringar, recept och hantverkare från norr, i tryck varje månad.",
+            "Vandringar, recept och hantverkare från norr, i tryck varje månad.",
+            "Field Journal, en månadstidning",
+        ),
+        "TEA-CLUB": text(
+            "Tre teer i lösvikt i månaden. Din första låda är gratis.",
+            "Tre teer i lösvikt i månaden. Din första låda är gratis.",
+            "En grön burk med te i lösvikt",
         ),
     },
 }
