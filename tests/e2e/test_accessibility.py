@@ -1,5 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA) on every shopper page and state, in every market at a desktop
-and a phone width: no serious or critical violation.
+"""axe-core (WCAG 2.1 A and AA) on every shopper page and state, in every market and language at a
+desktop and a phone width: no serious or critical violation.
 
 The pages are reached without reading their text, so the check holds in every language: forms
 are posted with the page's CSRF token through the browser's own cookies, and Klarna's
@@ -63,15 +63,22 @@ def submit_details_empty(page: Page) -> None:
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("market", ["US", "GB", "DE", "SE"])
+@pytest.mark.parametrize(
+    ("market", "language"),
+    # Each market in its own language (US and GB English, DE German, SE Swedish), and the two
+    # markets whose pages can also be read in English.
+    [("US", None), ("GB", None), ("DE", None), ("SE", None), ("DE", "en"), ("SE", "en")],
+)
 def test_shopper_pages_have_no_serious_accessibility_violations(
-    page: Page, emulator_server: LiveServer, market: str, width: str
+    page: Page, emulator_server: LiveServer, market: str, language: str | None, width: str
 ) -> None:
     if not AXE.is_file():
         pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (make test does)")
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     findings: list[str] = []
-    choose_market(page, market)
+    choose_market(page, market, language)
+    expected = language or {"DE": "de", "SE": "sv"}.get(market, "en")
+    expect(page.locator("html")).to_have_attribute("lang", expected)
     audit(page, "home", findings)
     page.locator("a[href^='/products/']").first.click()
     audit(page, "product", findings)

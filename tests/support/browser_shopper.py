@@ -24,9 +24,11 @@ def post_form(page: Page, path: str, data: dict[str, str]) -> str:
     return answer.url
 
 
-def choose_market(page: Page, market: str) -> None:
-    """Open the home page in the market."""
+def choose_market(page: Page, market: str, language: str | None = None) -> None:
+    """Open the home page in the market, in its own language or the one given."""
     page.goto("/")
+    if language is not None:
+        post_form(page, "/language", {"language": language})
     post_form(page, "/market", {"market": market})
     page.goto("/")
 
