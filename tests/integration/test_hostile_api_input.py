@@ -26,8 +26,8 @@ from tests.integration.test_hostile_input import (
     UNKNOWN_UUID,
     keep_attacker_cart_filled,
     outcome,
-    row_text,
     rows_now,
+    rows_of_models,
 )
 from tests.support.hostile_api_requests import ApiEndpoint, HostileApiRequests
 from tests.support.hostile_requests import HostileRequest
@@ -186,13 +186,7 @@ def untouchable_api_rows_query(attacker_client_pk: int) -> sa.CompoundSelect:
         Order: sa.true(),
         OrderLine: sa.true(),
     }
-    selects = [
-        sa.select(sa.literal(model.__tablename__).label("table"), row_text(model.__table__)).where(
-            condition
-        )
-        for model, condition in rows_of.items()
-    ]
-    return sa.union_all(*selects)
+    return rows_of_models(rows_of)
 
 
 @pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")

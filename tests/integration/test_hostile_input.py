@@ -222,6 +222,11 @@ def untouchable_rows_query(other_cart_id: int) -> sa.CompoundSelect:
         Order: sa.true(),
         OrderLine: sa.true(),
     }
+    return rows_of_models(rows_of)
+
+
+def rows_of_models(rows_of: dict[Any, sa.ColumnElement[bool]]) -> sa.CompoundSelect:
+    """One query for the rows each model's condition picks, as (table, row text) pairs."""
     selects = [
         sa.select(sa.literal(model.__tablename__).label("table"), row_text(model.__table__)).where(
             condition

@@ -39,7 +39,7 @@ from tests.support.payment_flow import (
     place,
     widget_state,
 )
-from tests.support.report import print_after_tests
+from tests.support.report import markdown_table, print_after_tests
 from tests.support.shopping import add, complete_checkout, details_form, switch_market
 
 # The shop's read timeout here, and an emulated answer that takes longer than it.
@@ -84,16 +84,14 @@ def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def table_lines(rows: list[Row]) -> list[str]:
     """The table as Markdown lines, in operation then fault order."""
-    lines = [
-        "| Klarna call | Fault | Outcome | Lost orders | Duplicate orders | 500 pages |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{row.operation}` | {row.fault} | {row.outcome} | {row.lost} | {row.duplicates} "
-        f"| {row.server_errors} |"
-        for row in sorted(rows, key=lambda row: (OPERATIONS.index(row.operation), row.fault))
-    ]
-    return lines
+    ordered = sorted(rows, key=lambda row: (OPERATIONS.index(row.operation), row.fault))
+    return markdown_table(
+        ["Klarna call", "Fault", "Outcome", "Lost orders", "Duplicate orders", "500 pages"],
+        [
+            [f"`{r.operation}`", r.fault, r.outcome, r.lost, r.duplicates, r.server_errors]
+            for r in ordered
+        ],
+    )
 
 
 class Shop:

@@ -33,7 +33,7 @@ from tests.integration.test_reliability import FAULTS, TIMEOUT_SECONDS
 from tests.support.live_server import LiveServer
 from tests.support.outbox import capture_mail
 from tests.support.payment_flow import add_fault, emulator_of
-from tests.support.report import print_after_tests
+from tests.support.report import markdown_table, print_after_tests
 from tests.support.subscriptions import ledger, renew, subscribe
 
 ITEMS = (("COF-BEAN", "WEEK:2"),)
@@ -61,16 +61,16 @@ ROWS: list[Row] = []
 def print_table(request: pytest.FixtureRequest) -> Iterator[None]:
     """After the module: print the fault x operation table."""
     yield
-    lines = [
-        "| Klarna call | Fault | Outcome | Lost tokens | Unknown tokens (shopper told) "
-        "| Double charges | Orphan orders |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{r.operation}` | {r.fault} | {r.outcome} | {r.lost} | {r.unknown} "
-        f"| {r.double_charges} | {r.orphans} |"
-        for r in sorted(ROWS, key=lambda r: (OPERATIONS.index(r.operation), r.fault))
-    ]
+    ordered = sorted(ROWS, key=lambda r: (OPERATIONS.index(r.operation), r.fault))
+    headers = ["Klarna call", "Fault", "Outcome", "Lost tokens"]
+    headers += ["Unknown tokens (shopper told)", "Double charges", "Orphan orders"]
+    lines = markdown_table(
+        headers,
+        [
+            [f"`{r.operation}`", r.fault, r.outcome, r.lost, r.unknown, r.double_charges, r.orphans]
+            for r in ordered
+        ],
+    )
     if ROWS:
         print_after_tests(request, lines)
 

@@ -18,3 +18,12 @@ def print_after_tests(request: pytest.FixtureRequest, lines: list[str]) -> None:
         return
     with capture.global_and_fixture_disabled():
         print("\n" + "\n".join(lines), file=sys.stderr, flush=True)
+
+
+def markdown_table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table's lines: the header row, its rule, then one line per row."""
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
