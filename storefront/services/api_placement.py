@@ -12,10 +12,7 @@ from datetime import date
 from storefront.api_models import ApiOrder
 from storefront.models import Order, OrderStatus
 from storefront.services.errors import DECLINED_MESSAGE, PaymentDeclined, ShopError
-from storefront.services.order_placement import Subscribed, place_order
-
-# How long `_place` waits for another attempt placing the same order (as the page's POST).
-PLACE_WAIT_SECONDS = 15.0
+from storefront.services.order_placement import PLACE_ORDER_WAIT_SECONDS, Subscribed, place_order
 
 
 class MissingPaymentSource(ShopError):
@@ -77,7 +74,7 @@ def place_with_source(order: ApiOrder, *, today: date) -> Order:
         klarna_session_id=source.klarna_session_id,
         today=today,
         purchase_fingerprint_seen=source.purchase_fingerprint,
-        wait_seconds=PLACE_WAIT_SECONDS,
+        wait_seconds=PLACE_ORDER_WAIT_SECONDS,  # as long as the page's POST waits
     )
     if isinstance(placement, Subscribed):
         # line_items take no subscription plan, so an API order is never a `tokenize` checkout
